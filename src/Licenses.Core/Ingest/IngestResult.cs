@@ -1,0 +1,44 @@
+using ElectronicLicense.Licenses.Errors;
+using ElectronicLicense.Licenses.Identifiers;
+
+namespace ElectronicLicense.Licenses.Ingest;
+
+/// <summary>What happened to one pushed license.</summary>
+public enum IngestOutcome
+{
+    /// <summary>A new license was stored as version 1.</summary>
+    Created,
+
+    /// <summary>An explicit 变更 stored a new version; the previous one is superseded and kept.</summary>
+    NewVersion,
+
+    /// <summary>The same content was already stored: nothing changed (idempotent re-push).</summary>
+    Unchanged,
+
+    /// <summary>Nothing was stored; <see cref="IngestResult.Error"/> says why.</summary>
+    Rejected,
+}
+
+/// <summary>The result of pushing one license.</summary>
+/// <param name="Outcome">What happened.</param>
+/// <param name="LicenseId">The 证照标识 of the stored (current) version; null when rejected.</param>
+/// <param name="ContentSha256">SHA-256 of the stored version's canonical content.</param>
+/// <param name="StoredAtUtc">When that version was stored.</param>
+/// <param name="Error">Why the license was rejected.</param>
+public sealed record IngestResult(
+    IngestOutcome Outcome,
+    LicenseId? LicenseId,
+    string? ContentSha256,
+    DateTime? StoredAtUtc,
+    RegistryException? Error)
+{
+    /// <summary>The stored version number.</summary>
+    public int? Version => LicenseId?.Version;
+
+    internal static IngestResult Rejected(RegistryException error) => new(IngestOutcome.Rejected, null, null, null, error);
+}
+
+/// <summary>The result for one line of a batch.</summary>
+/// <param name="Line">1-based line number in the NDJSON stream.</param>
+/// <param name="Result">What happened to it.</param>
+public sealed record BatchLineResult(int Line, IngestResult Result);

@@ -1,0 +1,322 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using ElectronicLicense.Licenses.Catalog;
+using ElectronicLicense.Licenses.Departments;
+using ElectronicLicense.Licenses.Errors;
+using ElectronicLicense.Licenses.Identifiers;
+using ElectronicLicense.Licenses.Persistence;
+using ElectronicLicense.Licenses.Registry;
+using ElectronicLicense.Licenses.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ElectronicLicense.Licenses.Ingest;
+
+/// <summary>归集: validates pushed licenses and stores each whole or not at all ("新发证照即入库、入库即可用").</summary>
+/// <remarks>
+/// Validation runs before any write. Records are stored in chunks, one transaction per chunk; a chunk that loses a
+/// race with a concurrent writer is retried from a fresh read, so a record is never half-stored and never stored twice.
+/// </remarks>
+public sealed class IngestService
+{
+    private const int MaxAttempts = 4;
+    private readonly IDbContextFactory<RegistryDbContext> contexts;
+    private readonly IObjectStore objects;
+    private readonly TimeProvider clock;
+    private readonly SubmissionParser parser;
+    private readonly int chunkSize;
+
+    internal IngestService(
+        IDbContextFactory<RegistryDbContext> contexts,
+        LicenseCatalog catalog,
+        IObjectStore objects,
+        TimeProvider clock,
+        IOptions<IngestOptions> options)
+    {
+        this.contexts = contexts;
+        this.objects = objects;
+        this.clock = clock;
+        parser = new SubmissionParser(catalog, new UsccAllowList(options.Value.UsccAllowList), clock);
+        chunkSize = Math.Clamp(options.Value.BatchChunkSize, 1, 10_000);
+    }
+
+    /// <summary>Pushes one license.</summary>
+    /// <exception cref="RegistryException">The license was rejected; nothing was stored.</exception>
+    public async Task<IngestResult> IngestAsync(DepartmentIdentity caller, string json, CancellationToken cancellationToken = default)
+    {
+        var prepared = Prepare(caller, json);
+        var result = prepared.Error is not null
+            ? IngestResult.Rejected(prepared.Error)
+            : (await StoreAsync(caller, [prepared], cancellationToken))[0];
+        return result.Error is { } error ? throw error : result;
+    }
+
+    /// <summary>Pushes many licenses, one JSON body per line; yields a result per non-empty line as its chunk is stored.</summary>
+    /// <remarks>Good records are stored even when others fail. Memory stays flat: only one chunk is held at a time.</remarks>
+    public async IAsyncEnumerable<BatchLineResult> IngestBatchAsync(
+        DepartmentIdentity caller,
+        IAsyncEnumerable<string> lines,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var chunk = new List<Prepared>(chunkSize);
+        var lineNumber = 0;
+        await foreach (var line in lines.WithCancellation(cancellationToken))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            chunk.Add(Prepare(caller, line) with { Line = lineNumber });
+            if (chunk.Count == chunkSize)
+            {
+                foreach (var result in await StoreChunkAsync(caller, chunk, cancellationToken))
+                {
+                    yield return result;
+                }
+
+                chunk.Clear();
+            }
+        }
+
+        foreach (var result in await StoreChunkAsync(caller, chunk, cancellationToken))
+        {
+            yield return result;
+        }
+    }
+
+    private async Task<IReadOnlyList<BatchLineResult>> StoreChunkAsync(DepartmentIdentity caller, List<Prepared> chunk, CancellationToken cancellationToken)
+    {
+        var valid = chunk.Where(p => p.Error is null).ToList();
+        var stored = valid.Count > 0 ? await StoreAsync(caller, valid, cancellationToken) : [];
+        var results = new List<BatchLineResult>(chunk.Count);
+        var next = 0;
+        foreach (var item in chunk)
+        {
+            results.Add(new BatchLineResult(item.Line, item.Error is { } error ? IngestResult.Rejected(error) : stored[next++]));
+        }
+
+        return results;
+    }
+
+    private Prepared Prepare(DepartmentIdentity caller, string json)
+    {
+        try
+        {
+            var body = SubmissionParser.ReadJson(json);
+            var submission = parser.Parse(body);
+            Authorize(caller, submission, body);
+            submission.IssuerCode = caller.Code;
+            var data = LicenseData.Build(submission, caller.Department.Name);
+            var documentSha256 = submission.Document is { } document ? Convert.ToHexStringLower(SHA256.HashData(document.Content)) : null;
+            return new Prepared(submission, LicenseData.Serialize(data), LicenseData.ContentHash(data, documentSha256), null);
+        }
+        catch (RegistryException e)
+        {
+            return new Prepared(null, null, null, e);
+        }
+    }
+
+    private static void Authorize(DepartmentIdentity caller, LicenseSubmission submission, Newtonsoft.Json.Linq.JObject body)
+    {
+        var claimed = (string?)body[MetadataNames.IssuerCode];
+        if (claimed is not null && !string.Equals(claimed, caller.Code.Value, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new RegistryException(RegistryErrorCodes.NotAuthorised,
+                "颁发机构代码 names another department: a department may push only the licenses it issues.",
+                [new FieldError("/" + MetadataNames.IssuerCode, "must be the pushing department's own 统一社会信用代码")]);
+        }
+
+        if (caller.Role != DepartmentRole.Issuer || !submission.Type.IsIssuer(caller.Code))
+        {
+            var pointer = "/" + (claimed is null ? MetadataNames.TypeCode : MetadataNames.IssuerCode);
+            throw new RegistryException(RegistryErrorCodes.NotAuthorised,
+                $"The department is not an authorised issuer of {submission.Type.Name} ({submission.Type.Code}).",
+                [new FieldError(pointer, $"the catalog does not list this department among the issuers of {submission.Type.Code}")]);
+        }
+    }
+
+    private async Task<IReadOnlyList<IngestResult>> StoreAsync(DepartmentIdentity caller, IReadOnlyList<Prepared> items, CancellationToken cancellationToken)
+    {
+        // Files first: content-addressed, so a file whose license then fails to commit is an unreferenced blob, never a partial license.
+        var documents = new Dictionary<Prepared, StoredObject>();
+        foreach (var item in items)
+        {
+            if (item.Submission!.Document is { } document)
+            {
+                documents[item] = await objects.PutAsync(document.Content, cancellationToken);
+            }
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryStoreAsync(caller, items, documents, cancellationToken);
+            }
+            catch (DbUpdateException) when (attempt < MaxAttempts)
+            {
+                // Lost a race (same key or same serial counter) with a concurrent writer: re-read and retry.
+                await Task.Delay(TimeSpan.FromMilliseconds(10 * attempt * Random.Shared.Next(1, 5)), clock, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<IngestResult>> TryStoreAsync(
+        DepartmentIdentity caller,
+        IReadOnlyList<Prepared> items,
+        Dictionary<Prepared, StoredObject> documents,
+        CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var issuer = caller.Code.Value;
+        var now = clock.GetUtcNow().UtcDateTime;
+
+        var numbers = items.Select(i => i.Submission!.Number).Distinct().ToList();
+        var existing = await db.Licenses
+            .Include(l => l.Versions)
+            .Where(l => l.IssuerCode == issuer && numbers.Contains(l.Number))
+            .AsSplitQuery()
+            .ToListAsync(cancellationToken);
+        var byKey = existing.ToDictionary(l => (l.TypeCode, l.Number));
+        var counters = new Dictionary<(LicenseTypeCode, int), SerialCounterRecord>();
+
+        var results = new List<IngestResult>(items.Count);
+        foreach (var item in items)
+        {
+            var submission = item.Submission!;
+            documents.TryGetValue(item, out var document);
+            var hash = item.ContentSha256!;
+            var version = new LicenseVersionRecord
+            {
+                LicenseId = null!,
+                ContentSha256 = hash,
+                DataJson = item.DataJson!,
+                IssueDate = submission.IssueDate,
+                ValidFrom = submission.ValidFrom,
+                ValidUntil = submission.ValidUntil,
+                ChangeReason = submission.ChangeReason,
+                PushedBy = issuer,
+                StoredAtUtc = now,
+                SourceDocumentSha256 = document?.Sha256,
+                SourceDocumentFormat = document is null ? null : submission.Document!.Format,
+                SourceDocumentLength = document?.Length,
+            };
+
+            if (!byKey.TryGetValue((submission.Type.Code, submission.Number), out var license))
+            {
+                if (submission.ChangeReason is not null)
+                {
+                    results.Add(IngestResult.Rejected(RegistryException.Validation("/" + MetadataNames.Change,
+                        "there is no license with this 证照编号 to change yet; push it without 变更 first")));
+                    continue;
+                }
+
+                var serial = await NextSerialAsync(db, counters, submission.Type.Code, issuer, submission.IssueDate.Year, cancellationToken);
+                version.Version = 1;
+                version.LicenseId = LicenseId.Create(submission.Type.Code, caller.Code, serial, 1);
+                license = new LicenseRecord
+                {
+                    TypeCode = submission.Type.Code,
+                    IssuerCode = issuer,
+                    Serial = serial,
+                    Number = submission.Number,
+                    HolderCode = submission.HolderCode,
+                    HolderName = submission.HolderName,
+                    HolderCodeType = submission.HolderCodeType,
+                    Status = LicenseStatus.Valid,
+                    CurrentVersion = 1,
+                    CreatedAtUtc = now,
+                    UpdatedAtUtc = now,
+                    Versions = [version],
+                    StatusChanges = [new StatusChangeRecord { ToStatus = LicenseStatus.Valid, ReasonCode = LifecycleReasons.Issued, ByDepartment = issuer, AtUtc = now }],
+                };
+                db.Licenses.Add(license);
+                byKey[(license.TypeCode, license.Number)] = license;
+                results.Add(new IngestResult(IngestOutcome.Created, version.LicenseId, hash, now, null));
+                continue;
+            }
+
+            results.Add(ApplyToExisting(license, version, submission, now));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return results;
+    }
+
+    private static IngestResult ApplyToExisting(LicenseRecord license, LicenseVersionRecord version, LicenseSubmission submission, DateTime now)
+    {
+        var current = license.Versions.Single(v => v.Version == license.CurrentVersion);
+        if (current.ContentSha256 == version.ContentSha256)
+        {
+            return new IngestResult(IngestOutcome.Unchanged, current.LicenseId, current.ContentSha256, current.StoredAtUtc, null);
+        }
+
+        if (submission.ChangeReason is null)
+        {
+            var older = license.Versions.FirstOrDefault(v => v.ContentSha256 == version.ContentSha256);
+            return IngestResult.Rejected(new RegistryException(RegistryErrorCodes.ContentConflict, older is not null
+                ? $"This content is version {older.Version}, which version {license.CurrentVersion} superseded; the current version is {current.LicenseId}."
+                : $"Different content is already stored for this 证照编号 as {current.LicenseId}. To store a new version, push it with \"变更\": {{\"原因\": \"...\"}}."));
+        }
+
+        if (license.Status == LicenseStatus.Revoked)
+        {
+            return IngestResult.Rejected(new RegistryException(RegistryErrorCodes.InvalidStatusTransition,
+                $"{current.LicenseId} is revoked: a revoked license cannot be changed; issue a new license instead."));
+        }
+
+        if (license.HolderCode != submission.HolderCode)
+        {
+            return IngestResult.Rejected(RegistryException.Validation("/" + MetadataNames.HolderCode,
+                "a 变更 cannot change the holder; revoke this license and issue a new one"));
+        }
+
+        if (license.CurrentVersion >= 999)
+        {
+            return IngestResult.Rejected(RegistryException.Validation("/" + MetadataNames.Change, "the license already has 999 versions, the most a 证照标识 can number"));
+        }
+
+        current.SupersededAtUtc = now;
+        version.Version = license.CurrentVersion + 1;
+        version.LicenseId = current.LicenseId.WithVersion(version.Version);
+        license.Versions.Add(version);
+        license.CurrentVersion = version.Version;
+        license.HolderName = submission.HolderName;
+        license.UpdatedAtUtc = now;
+        return new IngestResult(IngestOutcome.NewVersion, version.LicenseId, version.ContentSha256, now, null);
+    }
+
+    /// <summary>Allocates the next serial <c>{year}{sequence:000000}</c> for a type and issuer.</summary>
+    private static async Task<string> NextSerialAsync(
+        RegistryDbContext db,
+        Dictionary<(LicenseTypeCode, int), SerialCounterRecord> counters,
+        LicenseTypeCode type,
+        string issuer,
+        int year,
+        CancellationToken cancellationToken)
+    {
+        if (!counters.TryGetValue((type, year), out var counter))
+        {
+            counter = await db.SerialCounters.FindAsync([type.Value, issuer, year], cancellationToken);
+            if (counter is null)
+            {
+                counter = new SerialCounterRecord { TypeCode = type.Value, IssuerCode = issuer, Year = year, Next = 1 };
+                db.SerialCounters.Add(counter);
+            }
+
+            counters[(type, year)] = counter;
+        }
+
+        var sequence = counter.Next++;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{year:0000}{sequence:000000}");
+    }
+
+    private sealed record Prepared(LicenseSubmission? Submission, string? DataJson, string? ContentSha256, RegistryException? Error)
+    {
+        public int Line { get; init; }
+    }
+}

@@ -1,0 +1,95 @@
+using ElectronicLicense.Licenses.Identifiers;
+using ElectronicLicense.Licenses.Registry;
+
+namespace ElectronicLicense.Licenses.Persistence;
+
+// Storage shapes. Domain types are built from them at the edges of each service; they never leave Core.
+
+internal sealed class DepartmentRecord
+{
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public required string Level { get; set; }
+    public string? ParentCode { get; set; }
+
+    /// <summary>Comma-separated role names, e.g. "issuer,verifier".</summary>
+    public required string Roles { get; set; }
+    public DateTime CreatedAtUtc { get; set; }
+}
+
+internal sealed class CredentialRecord
+{
+    public long Id { get; set; }
+    public required string DepartmentCode { get; set; }
+    public required string Role { get; set; }
+
+    /// <summary>Lower-case hex SHA-256 of the bearer token; the token itself is never stored.</summary>
+    public required string TokenHash { get; set; }
+    public DateTime CreatedAtUtc { get; set; }
+    public DateTime? RevokedAtUtc { get; set; }
+}
+
+internal sealed class LicenseRecord
+{
+    public long Id { get; set; }
+    public required LicenseTypeCode TypeCode { get; set; }
+    public required string IssuerCode { get; set; }
+    public required string Serial { get; set; }
+
+    /// <summary>证照编号, the issuer's own number; with issuer and type it is the idempotency key.</summary>
+    public required string Number { get; set; }
+    public required string HolderCode { get; set; }
+    public required string HolderName { get; set; }
+    public required string HolderCodeType { get; set; }
+    public LicenseStatus Status { get; set; }
+    public int CurrentVersion { get; set; }
+    public DateTime CreatedAtUtc { get; set; }
+    public DateTime UpdatedAtUtc { get; set; }
+    public List<LicenseVersionRecord> Versions { get; set; } = [];
+    public List<StatusChangeRecord> StatusChanges { get; set; } = [];
+}
+
+internal sealed class LicenseVersionRecord
+{
+    public long Id { get; set; }
+    public long LicenseRecordId { get; set; }
+    public int Version { get; set; }
+    public required LicenseId LicenseId { get; set; }
+
+    /// <summary>SHA-256 of the canonical submission (without its 变更 block): equal hashes mean an idempotent re-push.</summary>
+    public required string ContentSha256 { get; set; }
+
+    /// <summary>The license data as stored: metadata and 照面, canonical JSON.</summary>
+    public required string DataJson { get; set; }
+    public DateOnly IssueDate { get; set; }
+    public DateOnly ValidFrom { get; set; }
+    public DateOnly? ValidUntil { get; set; }
+    public string? ChangeReason { get; set; }
+    public required string PushedBy { get; set; }
+    public DateTime StoredAtUtc { get; set; }
+    public DateTime? SupersededAtUtc { get; set; }
+    public string? SourceDocumentSha256 { get; set; }
+    public string? SourceDocumentFormat { get; set; }
+    public long? SourceDocumentLength { get; set; }
+}
+
+internal sealed class StatusChangeRecord
+{
+    public long Id { get; set; }
+    public long LicenseRecordId { get; set; }
+    public LicenseStatus? FromStatus { get; set; }
+    public LicenseStatus ToStatus { get; set; }
+    public required string ReasonCode { get; set; }
+    public string? Note { get; set; }
+    public required string ByDepartment { get; set; }
+    public DateTime AtUtc { get; set; }
+}
+
+/// <summary>Next 证照标识 serial per type, issuer and year; the counter value is the concurrency token.</summary>
+internal sealed class SerialCounterRecord
+{
+    public required string TypeCode { get; set; }
+    public required string IssuerCode { get; set; }
+    public int Year { get; set; }
+    public long Next { get; set; }
+}

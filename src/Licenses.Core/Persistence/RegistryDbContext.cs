@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace ElectronicLicense.Licenses.Persistence;
+
+/// <summary>The registry's database. The model is provider-neutral: SQLite and PostgreSQL differ only in configuration.</summary>
+internal sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : DbContext(options)
+{
+    public DbSet<DepartmentRecord> Departments => Set<DepartmentRecord>();
+    public DbSet<CredentialRecord> Credentials => Set<CredentialRecord>();
+    public DbSet<LicenseRecord> Licenses => Set<LicenseRecord>();
+    public DbSet<LicenseVersionRecord> LicenseVersions => Set<LicenseVersionRecord>();
+    public DbSet<StatusChangeRecord> StatusChanges => Set<StatusChangeRecord>();
+    public DbSet<SerialCounterRecord> SerialCounters => Set<SerialCounterRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // All instants are UTC. SQLite hands back DateTimeKind.Unspecified, so the kind is restored on read.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

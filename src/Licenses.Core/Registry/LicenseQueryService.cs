@@ -1,0 +1,125 @@
+using System.Text.Json;
+using ElectronicLicense.Licenses.Catalog;
+using ElectronicLicense.Licenses.Departments;
+using ElectronicLicense.Licenses.Errors;
+using ElectronicLicense.Licenses.Identifiers;
+using ElectronicLicense.Licenses.Ingest;
+using ElectronicLicense.Licenses.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace ElectronicLicense.Licenses.Registry;
+
+/// <summary>Reads licenses for departments whose role allows it.</summary>
+/// <remarks>
+/// Issuers see the licenses they issued; verifiers, archivists and admins see all. Holder-authorised sharing with
+/// field minimisation is a separate capability and does not go through this service.
+/// </remarks>
+public sealed class LicenseQueryService
+{
+    private readonly IDbContextFactory<RegistryDbContext> contexts;
+    private readonly LicenseCatalog catalog;
+    private readonly TimeProvider clock;
+
+    internal LicenseQueryService(IDbContextFactory<RegistryDbContext> contexts, LicenseCatalog catalog, TimeProvider clock)
+    {
+        this.contexts = contexts;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    /// <summary>Reads a license by the 证照标识 of any of its versions.</summary>
+    /// <exception cref="RegistryException">Not found, or the caller may not read it.</exception>
+    public async Task<LicenseView> GetAsync(DepartmentIdentity caller, LicenseId id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var license = await LoadAsync(db, id, cancellationToken);
+        if (caller.Role == DepartmentRole.Issuer && license.IssuerCode != caller.Code.Value)
+        {
+            throw new RegistryException(RegistryErrorCodes.NotAuthorised, "An issuing department may read only the licenses it issued.");
+        }
+
+        return ToView(license, id);
+    }
+
+    /// <summary>Finds a holder's licenses, optionally of one type.</summary>
+    public async Task<IReadOnlyList<LicenseSummary>> SearchAsync(
+        DepartmentIdentity caller, string holderCode, LicenseTypeCode? type, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var code = holderCode.ToUpperInvariant();
+        var query = db.Licenses.AsNoTracking().Include(l => l.Versions).Where(l => l.HolderCode == code);
+        if (type is not null)
+        {
+            query = query.Where(l => l.TypeCode == type);
+        }
+
+        if (caller.Role == DepartmentRole.Issuer)
+        {
+            var issuer = caller.Code.Value;
+            query = query.Where(l => l.IssuerCode == issuer);
+        }
+
+        var licenses = await query.OrderBy(l => l.Id).Take(500).AsSplitQuery().ToListAsync(cancellationToken);
+        return licenses.Select(l =>
+        {
+            var current = l.Versions.Single(v => v.Version == l.CurrentVersion);
+            return new LicenseSummary(current.LicenseId, TypeName(l.TypeCode), l.Number, l.HolderName, EffectiveStatus(l.Status, current), current.ValidUntil);
+        }).ToArray();
+    }
+
+    internal static async Task<LicenseRecord> LoadAsync(RegistryDbContext db, LicenseId id, CancellationToken cancellationToken)
+    {
+        var issuer = id.Issuer.Value;
+        var license = await db.Licenses
+            .Include(l => l.Versions)
+            .Include(l => l.StatusChanges)
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(l => l.TypeCode == id.TypeCode && l.IssuerCode == issuer && l.Serial == id.Serial, cancellationToken);
+        if (license is null || license.Versions.All(v => v.Version != id.Version))
+        {
+            throw new RegistryException(RegistryErrorCodes.LicenseNotFound, "No license has this 证照标识.");
+        }
+
+        return license;
+    }
+
+    internal LicenseView ToView(LicenseRecord license, LicenseId requested)
+    {
+        var versions = license.Versions.OrderBy(v => v.Version).ToArray();
+        var current = versions.Single(v => v.Version == license.CurrentVersion);
+        return new LicenseView(
+            current.LicenseId,
+            requested,
+            license.TypeCode,
+            TypeName(license.TypeCode),
+            license.Number,
+            license.IssuerCode,
+            EffectiveStatus(license.Status, current),
+            versions.Select(v => new LicenseVersionView(
+                v.Version,
+                v.LicenseId,
+                v.ContentSha256,
+                v.StoredAtUtc,
+                v.SupersededAtUtc,
+                v.ChangeReason,
+                v.SourceDocumentSha256 is null ? null : new SourceDocumentView(v.SourceDocumentFormat!, v.SourceDocumentSha256, v.SourceDocumentLength ?? 0),
+                JsonDocument.Parse(v.DataJson).RootElement.Clone())).ToArray(),
+            license.StatusChanges.OrderBy(s => s.Id).Select(s => new StatusChangeView(
+                s.FromStatus, s.ToStatus, s.ReasonCode, LifecycleReasons.NameOf(s.ReasonCode), s.Note, s.ByDepartment, s.AtUtc)).ToArray());
+    }
+
+    private LicenseStatus EffectiveStatus(LicenseStatus recorded, LicenseVersionRecord current)
+    {
+        if (recorded != LicenseStatus.Valid)
+        {
+            return recorded;
+        }
+
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(SubmissionParser.ChinaOffset).DateTime);
+        return current.ValidUntil < today ? LicenseStatus.Expired
+            : current.ValidFrom > today ? LicenseStatus.NotYetValid
+            : LicenseStatus.Valid;
+    }
+
+    private string TypeName(LicenseTypeCode code) => catalog.TryGet(code, out var type) ? type.Name : code.Value;
+}

@@ -1,0 +1,83 @@
+using ElectronicLicense.Licenses.Catalog;
+using ElectronicLicense.Licenses.Departments;
+using ElectronicLicense.Licenses.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ElectronicLicense.Licenses;
+
+/// <summary>What the first start created.</summary>
+/// <param name="CatalogTypes">Number of license types loaded.</param>
+/// <param name="DemoCredentialsFile">Where new demo credentials were written, or null when departments already existed.</param>
+/// <param name="DemoCredentials">The new credentials (department code → role → token), shown once.</param>
+/// <param name="Warnings">Catalog entries naming departments the registry does not know.</param>
+public sealed record RegistryStartup(
+    int CatalogTypes,
+    string? DemoCredentialsFile,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? DemoCredentials,
+    IReadOnlyList<string> Warnings);
+
+/// <summary>Prepares the registry before it serves: loads the catalog, creates the database schema, seeds demo departments.</summary>
+public sealed class RegistryInitializer
+{
+    private readonly LicenseCatalog catalog;
+    private readonly IDbContextFactory<RegistryDbContext> contexts;
+    private readonly DepartmentDirectory departments;
+    private readonly StorageOptions storage;
+    private readonly DepartmentOptions departmentOptions;
+
+    internal RegistryInitializer(
+        LicenseCatalog catalog,
+        IDbContextFactory<RegistryDbContext> contexts,
+        DepartmentDirectory departments,
+        IOptions<StorageOptions> storage,
+        IOptions<DepartmentOptions> departmentOptions)
+    {
+        this.catalog = catalog;
+        this.contexts = contexts;
+        this.departments = departments;
+        this.storage = storage.Value;
+        this.departmentOptions = departmentOptions.Value;
+    }
+
+    /// <summary>Runs the start-up steps; safe to call on every start.</summary>
+    /// <exception cref="CatalogException">A schema file is broken.</exception>
+    public async Task<RegistryStartup> InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(storage.DataDirectory);
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            // The schema is created from the model (no migration tooling is available for this provider set);
+            // EnsureCreated leaves an existing database untouched.
+            await db.Database.EnsureCreatedAsync(cancellationToken);
+            if (db.Database.IsSqlite())
+            {
+                // WAL: readers never block the writer, and a crash mid-transaction rolls back cleanly.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            }
+        }
+
+        string? credentialsFile = null;
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? tokens = null;
+        if (!string.IsNullOrEmpty(departmentOptions.SeedFile) && File.Exists(departmentOptions.SeedFile))
+        {
+            tokens = await departments.SeedAsync(departmentOptions.SeedFile, cancellationToken);
+            if (tokens is not null)
+            {
+                credentialsFile = Path.GetFullPath(Path.Combine(storage.DataDirectory, "demo-credentials.json"));
+                await File.WriteAllTextAsync(credentialsFile,
+                    System.Text.Json.JsonSerializer.Serialize(tokens, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(credentialsFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
+            }
+        }
+
+        var known = (await departments.ListAsync(cancellationToken)).Select(d => d.Code).ToHashSet();
+        var warnings = catalog.Types
+            .SelectMany(t => t.Issuers.Where(i => !known.Contains(i)).Select(i => $"{t.SourceFile}: issuer {i} is not a known department"))
+            .ToArray();
+        return new RegistryStartup(catalog.Types.Count, credentialsFile, tokens, warnings);
+    }
+}

@@ -1,0 +1,72 @@
+using ElectronicLicense.Licenses.Catalog;
+using ElectronicLicense.Licenses.Departments;
+using ElectronicLicense.Licenses.Ingest;
+using ElectronicLicense.Licenses.Persistence;
+using ElectronicLicense.Licenses.Registry;
+using ElectronicLicense.Licenses.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ElectronicLicense.Licenses;
+
+/// <summary>Registers the license registry's services.</summary>
+public static class RegistryServiceCollectionExtensions
+{
+    /// <summary>Adds the catalog, storage, 归集, queries, lifecycle and departments, configured from <paramref name="configuration"/>.</summary>
+    /// <remarks>Sections: <c>Storage</c>, <c>Catalog</c>, <c>Ingest</c>, <c>Departments</c>. Call <see cref="RegistryInitializer.InitializeAsync"/> before serving.</remarks>
+    public static IServiceCollection AddLicenseRegistry(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
+        services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.Section));
+        services.Configure<IngestOptions>(configuration.GetSection(IngestOptions.Section));
+        services.Configure<DepartmentOptions>(configuration.GetSection(DepartmentOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton(sp => LicenseCatalog.Load(sp.GetRequiredService<IOptions<CatalogOptions>>().Value.SchemaDirectory));
+        services.AddDbContextFactory<RegistryDbContext>((sp, options) => Configure(options, sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton<IObjectStore>(sp => new LocalFolderObjectStore(
+            Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory, "objects")));
+
+        services.AddSingleton(sp => new DepartmentDirectory(Contexts(sp), Clock(sp)));
+        services.AddSingleton(sp => new IngestService(
+            Contexts(sp),
+            sp.GetRequiredService<LicenseCatalog>(),
+            sp.GetRequiredService<IObjectStore>(),
+            Clock(sp),
+            sp.GetRequiredService<IOptions<IngestOptions>>()));
+        services.AddSingleton(sp => new LicenseQueryService(Contexts(sp), sp.GetRequiredService<LicenseCatalog>(), Clock(sp)));
+        services.AddSingleton(sp => new LifecycleService(Contexts(sp), sp.GetRequiredService<LicenseQueryService>(), Clock(sp)));
+        services.AddSingleton(sp => new RegistryInitializer(
+            sp.GetRequiredService<LicenseCatalog>(),
+            Contexts(sp),
+            sp.GetRequiredService<DepartmentDirectory>(),
+            sp.GetRequiredService<IOptions<StorageOptions>>(),
+            sp.GetRequiredService<IOptions<DepartmentOptions>>()));
+        return services;
+    }
+
+    private static IDbContextFactory<RegistryDbContext> Contexts(IServiceProvider sp) => sp.GetRequiredService<IDbContextFactory<RegistryDbContext>>();
+
+    private static TimeProvider Clock(IServiceProvider sp) => sp.GetRequiredService<TimeProvider>();
+
+    private static void Configure(DbContextOptionsBuilder options, StorageOptions storage)
+    {
+        switch (storage.Provider.ToLowerInvariant())
+        {
+            case "sqlite":
+                var connection = storage.ConnectionString
+                    ?? $"Data Source={Path.GetFullPath(Path.Combine(storage.DataDirectory, "registry.db"))};Default Timeout=30";
+                options.UseSqlite(connection);
+                break;
+            case "postgresql" or "postgres" or "npgsql":
+                options.UseNpgsql(storage.ConnectionString
+                    ?? throw new InvalidOperationException("Storage:ConnectionString is required when Storage:Provider is postgresql."));
+                break;
+            default:
+                throw new InvalidOperationException($"Storage:Provider must be sqlite or postgresql, got '{storage.Provider}'.");
+        }
+    }
+}
