@@ -1,6 +1,85 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using ElectronicLicense.Api.Authentication;
+using ElectronicLicense.Api.Catalog;
+using ElectronicLicense.Api.Departments;
+using ElectronicLicense.Api.Licenses;
+using ElectronicLicense.Api.Problems;
+using ElectronicLicense.Licenses;
+using ElectronicLicense.Licenses.Catalog;
+using Microsoft.AspNetCore.Authentication;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddLicenseRegistry(builder.Configuration);
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<RegistryExceptionHandler>();
+builder.Services.ConfigureHttpJsonOptions(options =>
+{
+    // Chinese text stays readable in responses instead of \uXXXX escapes.
+    options.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+    options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+});
+builder.Services.AddAuthentication(DepartmentTokenHandler.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, DepartmentTokenHandler>(DepartmentTokenHandler.SchemeName, null);
+builder.Services.AddAuthorizationBuilder()
+    .AddPolicy(Policies.Issuer, p => p.RequireRole("issuer"))
+    .AddPolicy(Policies.IssuerOrAdmin, p => p.RequireRole("issuer", "admin"))
+    .AddPolicy(Policies.Admin, p => p.RequireRole("admin"))
+    .AddPolicy(Policies.AnyDepartment, p => p.RequireRole("issuer", "verifier", "archivist", "admin"));
+builder.Services.AddOpenApi();
+
 var app = builder.Build();
-app.Run();
+
+RegistryStartup startup;
+try
+{
+    startup = await app.Services.GetRequiredService<RegistryInitializer>().InitializeAsync();
+}
+catch (CatalogException e)
+{
+    await Console.Error.WriteLineAsync("Cannot start: " + e.Message);
+    return 2;
+}
+catch (InvalidDataException e)
+{
+    await Console.Error.WriteLineAsync("Cannot start: departments file: " + e.Message);
+    return 2;
+}
+
+var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ElectronicLicense.Startup");
+log.LogInformation("License catalog: {Count} types loaded", startup.CatalogTypes);
+foreach (var warning in startup.Warnings)
+{
+    log.LogWarning("Catalog: {Warning}", warning);
+}
+
+if (startup.DemoCredentialsFile is not null)
+{
+    // Shown once, on the console only (not through the logging pipeline), and kept in the data directory with owner-only access.
+    Console.WriteLine($"Demo departments created. Their credentials (shown only now) are in {startup.DemoCredentialsFile}:");
+    foreach (var (code, roles) in startup.DemoCredentials!)
+    {
+        foreach (var (role, token) in roles)
+        {
+            Console.WriteLine($"  {code}  {role,-9}  {token}");
+        }
+    }
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapCatalogApi();
+app.MapLicensesApi();
+app.MapDepartmentsApi();
+app.MapGet("/", () => TypedResults.Redirect("/openapi/v1.json")).ExcludeFromDescription();
+
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, public so integration tests can host the API.</summary>
 public partial class Program;

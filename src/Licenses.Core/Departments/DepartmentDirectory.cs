@@ -44,6 +44,16 @@ public sealed class DepartmentDirectory
         return department.Roles.Contains(role) ? new DepartmentIdentity(department, role) : null;
     }
 
+    /// <summary>Acts as <paramref name="code"/> in <paramref name="role"/> without a token, for trusted local tools working on the data directory.</summary>
+    /// <returns>The identity, or null when the department is unknown or does not hold the role.</returns>
+    public async Task<DepartmentIdentity?> ActAsAsync(UnifiedSocialCreditCode code, DepartmentRole role, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var record = await db.Departments.AsNoTracking().SingleOrDefaultAsync(d => d.Code == code.Value, cancellationToken);
+        var department = record is null ? null : ToDomain(record);
+        return department is not null && department.Roles.Contains(role) ? new DepartmentIdentity(department, role) : null;
+    }
+
     /// <summary>All departments, ordered by code.</summary>
     public async Task<IReadOnlyList<Department>> ListAsync(CancellationToken cancellationToken = default)
     {

@@ -17,6 +17,8 @@ public sealed class CitizenId : IEquatable<CitizenId>
     public override bool Equals(object? obj) => Equals(obj as CitizenId);
     public override int GetHashCode() => Value.GetHashCode(StringComparison.Ordinal);
     public override string ToString() => Value;
+    public static bool operator ==(CitizenId? a, CitizenId? b) => a is null ? b is null : a.Equals(b);
+    public static bool operator !=(CitizenId? a, CitizenId? b) => !(a == b);
 }
 public sealed class UsccAllowList
 {
@@ -40,6 +42,8 @@ public sealed class UnifiedSocialCreditCode : IEquatable<UnifiedSocialCreditCode
     public override bool Equals(object? obj) => Equals(obj as UnifiedSocialCreditCode);
     public override int GetHashCode() => Value.GetHashCode(StringComparison.Ordinal);
     public override string ToString() => Value;
+    public static bool operator ==(UnifiedSocialCreditCode? a, UnifiedSocialCreditCode? b) => a is null ? b is null : a.Equals(b);
+    public static bool operator !=(UnifiedSocialCreditCode? a, UnifiedSocialCreditCode? b) => !(a == b);
 }
 public sealed class LicenseTypeCode : IEquatable<LicenseTypeCode>
 {
@@ -54,6 +58,8 @@ public sealed class LicenseTypeCode : IEquatable<LicenseTypeCode>
     public override bool Equals(object? obj) => Equals(obj as LicenseTypeCode);
     public override int GetHashCode() => Value.GetHashCode(StringComparison.Ordinal);
     public override string ToString() => Value;
+    public static bool operator ==(LicenseTypeCode? a, LicenseTypeCode? b) => a is null ? b is null : a.Equals(b);
+    public static bool operator !=(LicenseTypeCode? a, LicenseTypeCode? b) => !(a == b);
 }
 public sealed class LicenseId : IEquatable<LicenseId>
 {
@@ -80,4 +86,6 @@ public sealed class LicenseId : IEquatable<LicenseId>
     public override bool Equals(object? obj) => Equals(obj as LicenseId);
     public override int GetHashCode() => Value.GetHashCode(StringComparison.Ordinal);
     public override string ToString() => Value;
+    public static bool operator ==(LicenseId? a, LicenseId? b) => a is null ? b is null : a.Equals(b);
+    public static bool operator !=(LicenseId? a, LicenseId? b) => !(a == b);
 }

@@ -25,6 +25,7 @@ public sealed class IngestService
     private readonly TimeProvider clock;
     private readonly SubmissionParser parser;
     private readonly int chunkSize;
+    private readonly long maxLineBytes;
 
     internal IngestService(
         IDbContextFactory<RegistryDbContext> contexts,
@@ -38,6 +39,7 @@ public sealed class IngestService
         this.clock = clock;
         parser = new SubmissionParser(catalog, new UsccAllowList(options.Value.UsccAllowList), clock);
         chunkSize = Math.Clamp(options.Value.BatchChunkSize, 1, 10_000);
+        maxLineBytes = options.Value.MaxBodyBytes;
     }
 
     /// <summary>Pushes one license.</summary>
@@ -51,24 +53,25 @@ public sealed class IngestService
         return result.Error is { } error ? throw error : result;
     }
 
-    /// <summary>Pushes many licenses, one JSON body per line; yields a result per non-empty line as its chunk is stored.</summary>
-    /// <remarks>Good records are stored even when others fail. Memory stays flat: only one chunk is held at a time.</remarks>
+    /// <summary>Pushes many licenses from a UTF-8 NDJSON stream, one body per line; yields a result per non-empty line as its chunk is stored.</summary>
+    /// <remarks>Good records are stored even when others fail. Memory stays flat: one chunk at a time, each line bounded by <see cref="IngestOptions.MaxBodyBytes"/>.</remarks>
     public async IAsyncEnumerable<BatchLineResult> IngestBatchAsync(
         DepartmentIdentity caller,
-        IAsyncEnumerable<string> lines,
+        Stream ndjson,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var chunk = new List<Prepared>(chunkSize);
-        var lineNumber = 0;
-        await foreach (var line in lines.WithCancellation(cancellationToken))
+        await foreach (var line in NdjsonReader.ReadAsync(ndjson, maxLineBytes, cancellationToken))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            if (line.Text is not null && string.IsNullOrWhiteSpace(line.Text))
             {
                 continue;
             }
 
-            chunk.Add(Prepare(caller, line) with { Line = lineNumber });
+            var prepared = line.Text is null
+                ? new Prepared(null, null, null, new RegistryException(RegistryErrorCodes.MalformedJson, $"Line {line.Number}: {line.Problem}."))
+                : Prepare(caller, line.Text);
+            chunk.Add(prepared with { Line = line.Number });
             if (chunk.Count == chunkSize)
             {
                 foreach (var result in await StoreChunkAsync(caller, chunk, cancellationToken))
