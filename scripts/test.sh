@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test of the solution. Installs and starts what the tests need on a fresh machine that has
+# only the .NET SDK: a throwaway PostgreSQL cluster on loopback (stopped and removed afterwards).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/postgres.sh
+
+ensure_postgres_installed
+start_throwaway_postgres 55432
+export ELIC_TEST_POSTGRES="$PG_CONNECTION"
+
+results=$(mktemp -d)
+status=0
+dotnet test ElectronicLicense.sln -c Release --logger "trx" --results-directory "$results" "$@" || status=$?
+
+# One plain closing line summing every test project's results.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  s=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
+done
+rm -rf "$results"
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+[ "$passed" -gt 0 ] || { echo "No test ran."; exit 1; }
+exit $status
