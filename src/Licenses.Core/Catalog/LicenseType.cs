@@ -113,5 +113,5 @@ public sealed class LicenseType
 
     /// <summary>Validates the 照面 object; each error's pointer starts with <paramref name="pointer"/>.</summary>
     internal IReadOnlyList<FieldError> ValidateFace(JToken face, string pointer) =>
-        SchemaErrorTranslator.Translate(faceSchema.Validate(face), pointer);
+        SchemaErrorTranslator.Translate(faceSchema.Validate(face), pointer, face.Path);
 }
