@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using ElectronicLicense.Licenses.Catalog;
@@ -158,9 +159,9 @@ public sealed class IngestService
             {
                 return await TryStoreAsync(caller, items, documents, cancellationToken);
             }
-            catch (DbUpdateException) when (attempt < MaxAttempts)
+            catch (Exception e) when (e is DbUpdateException or DbException { IsTransient: true } && attempt < MaxAttempts)
             {
-                // Lost a race (same key or same serial counter) with a concurrent writer: re-read and retry.
+                // Lost a race with a concurrent writer (same key), or a transient failure: re-read and retry.
                 await Task.Delay(TimeSpan.FromMilliseconds(10 * attempt * Random.Shared.Next(1, 5)), clock, cancellationToken);
             }
         }
@@ -184,7 +185,7 @@ public sealed class IngestService
             .AsSplitQuery()
             .ToListAsync(cancellationToken);
         var byKey = existing.ToDictionary(l => (l.TypeCode, l.Number));
-        var counters = new Dictionary<(LicenseTypeCode, int), SerialCounterRecord>();
+        var serials = await ReserveSerialsAsync(db, items, byKey, issuer, cancellationToken);
 
         var results = new List<IngestResult>(items.Count);
         foreach (var item in items)
@@ -217,7 +218,7 @@ public sealed class IngestService
                     continue;
                 }
 
-                var serial = await NextSerialAsync(db, counters, submission.Type.Code, issuer, submission.IssueDate.Year, cancellationToken);
+                var serial = serials.Next(submission.Type.Code, submission.IssueDate.Year);
                 version.Version = 1;
                 version.LicenseId = LicenseId.Create(submission.Type.Code, caller.Code, serial, 1);
                 license = new LicenseRecord
@@ -293,29 +294,60 @@ public sealed class IngestService
         return new IngestResult(IngestOutcome.NewVersion, version.LicenseId, version.ContentSha256, now, null);
     }
 
-    /// <summary>Allocates the next serial <c>{year}{sequence:000000}</c> for a type and issuer.</summary>
-    private static async Task<string> NextSerialAsync(
+    /// <summary>Reserves, per type and year, one serial for every license of the chunk that will be created.</summary>
+    /// <remarks>
+    /// <c>UPDATE … RETURNING</c> increments the counter atomically and holds its row lock until commit, so concurrent
+    /// writers queue instead of failing; a rolled-back chunk releases its block with it. Serials are
+    /// <c>{year}{sequence:000000}</c>; gaps are possible when a concurrent duplicate loses, as with any sequence.
+    /// The SQL is the common subset of SQLite (3.35+) and PostgreSQL.
+    /// </remarks>
+    private static async Task<SerialBlocks> ReserveSerialsAsync(
         RegistryDbContext db,
-        Dictionary<(LicenseTypeCode, int), SerialCounterRecord> counters,
-        LicenseTypeCode type,
+        IReadOnlyList<Prepared> items,
+        Dictionary<(LicenseTypeCode, string), LicenseRecord> existing,
         string issuer,
-        int year,
         CancellationToken cancellationToken)
     {
-        if (!counters.TryGetValue((type, year), out var counter))
+        var created = new HashSet<(LicenseTypeCode, string)>();
+        var needed = new Dictionary<(LicenseTypeCode Type, int Year), int>();
+        foreach (var submission in items.Select(i => i.Submission!))
         {
-            counter = await db.SerialCounters.FindAsync([type.Value, issuer, year], cancellationToken);
-            if (counter is null)
+            var key = (submission.Type.Code, submission.Number);
+            if (submission.ChangeReason is null && !existing.ContainsKey(key) && created.Add(key))
             {
-                counter = new SerialCounterRecord { TypeCode = type.Value, IssuerCode = issuer, Year = year, Next = 1 };
-                db.SerialCounters.Add(counter);
+                needed[(submission.Type.Code, submission.IssueDate.Year)] = needed.GetValueOrDefault((submission.Type.Code, submission.IssueDate.Year)) + 1;
             }
-
-            counters[(type, year)] = counter;
         }
 
-        var sequence = counter.Next++;
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{year:0000}{sequence:000000}");
+        var blocks = new SerialBlocks();
+        // A fixed lock order: two chunks needing the same two counters can never deadlock.
+        foreach (var ((type, year), count) in needed.OrderBy(n => n.Key.Type.Value, StringComparer.Ordinal).ThenBy(n => n.Key.Year))
+        {
+            var code = type.Value;
+            await db.Database.ExecuteSqlAsync(
+                $"""INSERT INTO serial_counters ("TypeCode", "IssuerCode", "Year", "Next") VALUES ({code}, {issuer}, {year}, 1) ON CONFLICT DO NOTHING""",
+                cancellationToken);
+            var next = (await db.Database.SqlQuery<long>(
+                $"""UPDATE serial_counters SET "Next" = "Next" + {count} WHERE "TypeCode" = {code} AND "IssuerCode" = {issuer} AND "Year" = {year} RETURNING "Next" AS "Value" """)
+                .ToListAsync(cancellationToken)).Single();
+            blocks.Add(type, year, next - count);
+        }
+
+        return blocks;
+    }
+
+    /// <summary>The serials a chunk reserved, handed out in order.</summary>
+    private sealed class SerialBlocks
+    {
+        private readonly Dictionary<(LicenseTypeCode, int), long> next = [];
+
+        public void Add(LicenseTypeCode type, int year, long first) => next[(type, year)] = first;
+
+        public string Next(LicenseTypeCode type, int year)
+        {
+            var sequence = next[(type, year)]++;
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{year:0000}{sequence:000000}");
+        }
     }
 
     private sealed record Prepared(LicenseSubmission? Submission, string? DataJson, string? ContentSha256, RegistryException? Error)

@@ -85,7 +85,7 @@ internal sealed class StatusChangeRecord
     public DateTime AtUtc { get; set; }
 }
 
-/// <summary>Next 证照标识 serial per type, issuer and year; the counter value is the concurrency token.</summary>
+/// <summary>Next free 证照标识 serial per type, issuer and year; incremented atomically by the ingest service.</summary>
 internal sealed class SerialCounterRecord
 {
     public required string TypeCode { get; set; }

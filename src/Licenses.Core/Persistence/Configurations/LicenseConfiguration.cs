@@ -72,8 +72,5 @@ internal sealed class SerialCounterConfiguration : IEntityTypeConfiguration<Seri
         builder.HasKey(c => new { c.TypeCode, c.IssuerCode, c.Year });
         builder.Property(c => c.TypeCode).HasMaxLength(21);
         builder.Property(c => c.IssuerCode).HasMaxLength(18);
-
-        // Two writers that read the same value cannot both commit: the loser retries with a fresh read.
-        builder.Property(c => c.Next).IsConcurrencyToken();
     }
 }
