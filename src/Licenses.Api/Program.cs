@@ -1,5 +1,4 @@
 using System.Text.Encodings.Web;
-using System.Text.Unicode;
 using ElectronicLicense.Api.Authentication;
 using ElectronicLicense.Api.Catalog;
 using ElectronicLicense.Api.Departments;
@@ -16,8 +15,8 @@ builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<RegistryExceptionHandler>();
 builder.Services.ConfigureHttpJsonOptions(options =>
 {
-    // Chinese text stays readable in responses instead of \uXXXX escapes.
-    options.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+    // Chinese text and punctuation stay readable instead of \uXXXX escapes; responses are JSON, never embedded in HTML.
+    options.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
     options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
 });
 builder.Services.AddAuthentication(DepartmentTokenHandler.SchemeName)
