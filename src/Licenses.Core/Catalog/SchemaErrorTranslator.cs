@@ -35,12 +35,10 @@ internal static class SchemaErrorTranslator
             return;
         }
 
-        var pointer = ToPointer(error.Path, basePointer);
-        if (error.Kind is ValidationErrorKind.PropertyRequired or ValidationErrorKind.NoAdditionalPropertiesAllowed
-            && error.Property is { } property && !pointer.EndsWith(Escape(property), StringComparison.Ordinal))
-        {
-            pointer = JsonPointer.Append(pointer, property);
-        }
+        var pointer = error.Kind is ValidationErrorKind.PropertyRequired or ValidationErrorKind.NoAdditionalPropertiesAllowed
+            && error.Property is { } property
+                ? JsonPointer.Append(ToPointer(ParentPath(error.Path, property), basePointer), property)
+                : ToPointer(error.Path, basePointer);
 
         result.Add(new FieldError(pointer, Describe(error)));
     }
@@ -79,8 +77,15 @@ internal static class SchemaErrorTranslator
         return pointer;
     }
 
-    private static string Escape(string token) =>
-        token.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+    /// <summary>The path of the object holding <paramref name="property"/>, whose name ends the error's path.</summary>
+    /// <remarks>
+    /// An additional property's name is whatever the caller sent and may contain '.', '[' or ']', so it is cut off
+    /// whole and appended as one pointer token instead of being split with the rest of the path.
+    /// </remarks>
+    private static string? ParentPath(string? path, string property) =>
+        path == "#/" + property ? "#"
+        : path is not null && path.EndsWith("." + property, StringComparison.Ordinal) ? path[..^(property.Length + 1)]
+        : path;
 
     private static string Describe(ValidationError error)
     {
