@@ -138,17 +138,22 @@ internal static class CatalogLoader
             case JObject obj:
                 foreach (var property in obj.Properties())
                 {
-                    // Inside "properties" the keys are field names, not keywords.
-                    var isFieldMap = property.Name is "properties" or "definitions" && property.Value is JObject;
-                    if (!path.EndsWith("/properties", StringComparison.Ordinal) && !path.EndsWith("/definitions", StringComparison.Ordinal)
-                        && UnsupportedKeywords.Contains(property.Name))
+                    if (UnsupportedKeywords.Contains(property.Name))
                     {
                         throw new CatalogException(file, $"keyword \"{property.Name}\" at {path} is not supported by the validator (draft-07 subset); it would be silently ignored");
                     }
 
-                    if (property.Name != "x-license")
+                    if (property.Name is "properties" or "definitions" && property.Value is JObject names)
                     {
-                        CheckKeywords(file, property.Value, isFieldMap ? path + "/" + property.Name : path + "/" + property.Name);
+                        // The keys of these maps are field or definition names, not keywords; every value is a schema.
+                        foreach (var named in names.Properties())
+                        {
+                            CheckKeywords(file, named.Value, path + "/" + property.Name + "/" + named.Name);
+                        }
+                    }
+                    else if (property.Name != "x-license")
+                    {
+                        CheckKeywords(file, property.Value, path + "/" + property.Name);
                     }
                 }
 
