@@ -17,6 +17,9 @@ internal static class CatalogLoader
         "unevaluatedProperties", "unevaluatedItems", "dependentRequired", "dependentSchemas", "$defs",
     };
 
+    // Field names become JSON pointer tokens and parts of NJsonSchema's dotted paths.
+    private static readonly char[] ReservedNameCharacters = ['.', '[', ']', '/', '~'];
+
     public static LicenseCatalog Load(string directory)
     {
         if (!Directory.Exists(directory))
@@ -86,7 +89,7 @@ internal static class CatalogLoader
         var faceFields = ((JObject)root["properties"]!).Properties().Select(p => p.Name).ToArray();
         foreach (var field in faceFields)
         {
-            Require(name, field.Length > 0 && field.IndexOfAny(['.', '[', ']', '/', '~']) < 0 && !MetadataNames.Displayable.Contains(field),
+            Require(name, field.Length > 0 && field.IndexOfAny(ReservedNameCharacters) < 0 && !MetadataNames.Displayable.Contains(field),
                 $"field name \"{field}\" must not be empty, contain . [ ] / ~, or repeat a metadata name");
         }
 
@@ -148,6 +151,9 @@ internal static class CatalogLoader
                         // The keys of these maps are field or definition names, not keywords; every value is a schema.
                         foreach (var named in names.Properties())
                         {
+                            // At every depth, not only for 照面 fields: SchemaErrorTranslator splits paths on '.', '[' and ']'.
+                            Require(file, property.Name != "properties" || (named.Name.Length > 0 && named.Name.IndexOfAny(ReservedNameCharacters) < 0),
+                                $"field name \"{named.Name}\" at {path}/properties must not be empty or contain . [ ] / ~");
                             CheckKeywords(file, named.Value, path + "/" + property.Name + "/" + named.Name);
                         }
                     }
