@@ -17,6 +17,9 @@ internal static class CatalogLoader
         "unevaluatedProperties", "unevaluatedItems", "dependentRequired", "dependentSchemas", "$defs",
     };
 
+    // Field names become JSON pointer tokens and parts of NJsonSchema's dotted paths.
+    private static readonly char[] ReservedNameCharacters = ['.', '[', ']', '/', '~'];
+
     public static LicenseCatalog Load(string directory)
     {
         if (!Directory.Exists(directory))
@@ -86,7 +89,7 @@ internal static class CatalogLoader
         var faceFields = ((JObject)root["properties"]!).Properties().Select(p => p.Name).ToArray();
         foreach (var field in faceFields)
         {
-            Require(name, field.Length > 0 && field.IndexOfAny(['.', '[', ']', '/', '~']) < 0 && !MetadataNames.Displayable.Contains(field),
+            Require(name, field.Length > 0 && field.IndexOfAny(ReservedNameCharacters) < 0 && !MetadataNames.Displayable.Contains(field),
                 $"field name \"{field}\" must not be empty, contain . [ ] / ~, or repeat a metadata name");
         }
 
@@ -138,17 +141,25 @@ internal static class CatalogLoader
             case JObject obj:
                 foreach (var property in obj.Properties())
                 {
-                    // Inside "properties" the keys are field names, not keywords.
-                    var isFieldMap = property.Name is "properties" or "definitions" && property.Value is JObject;
-                    if (!path.EndsWith("/properties", StringComparison.Ordinal) && !path.EndsWith("/definitions", StringComparison.Ordinal)
-                        && UnsupportedKeywords.Contains(property.Name))
+                    if (UnsupportedKeywords.Contains(property.Name))
                     {
                         throw new CatalogException(file, $"keyword \"{property.Name}\" at {path} is not supported by the validator (draft-07 subset); it would be silently ignored");
                     }
 
-                    if (property.Name != "x-license")
+                    if (property.Name is "properties" or "definitions" && property.Value is JObject names)
                     {
-                        CheckKeywords(file, property.Value, isFieldMap ? path + "/" + property.Name : path + "/" + property.Name);
+                        // The keys of these maps are field or definition names, not keywords; every value is a schema.
+                        foreach (var named in names.Properties())
+                        {
+                            // At every depth, not only for 照面 fields: SchemaErrorTranslator splits paths on '.', '[' and ']'.
+                            Require(file, property.Name != "properties" || (named.Name.Length > 0 && named.Name.IndexOfAny(ReservedNameCharacters) < 0),
+                                $"field name \"{named.Name}\" at {path}/properties must not be empty or contain . [ ] / ~");
+                            CheckKeywords(file, named.Value, path + "/" + property.Name + "/" + named.Name);
+                        }
+                    }
+                    else if (property.Name != "x-license")
+                    {
+                        CheckKeywords(file, property.Value, path + "/" + property.Name);
                     }
                 }
 

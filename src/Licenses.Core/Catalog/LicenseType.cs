@@ -112,6 +112,10 @@ public sealed class LicenseType
     public bool IsIssuer(UnifiedSocialCreditCode department) => Issuers.Contains(department);
 
     /// <summary>Validates the 照面 object; each error's pointer starts with <paramref name="pointer"/>.</summary>
+    /// <remarks>
+    /// NJsonSchema starts its paths at the token's path within its document ("照面.性别" for a face inside a body),
+    /// so a face that has a parent is validated as a detached copy; otherwise every pointer would repeat the base.
+    /// </remarks>
     internal IReadOnlyList<FieldError> ValidateFace(JToken face, string pointer) =>
-        SchemaErrorTranslator.Translate(faceSchema.Validate(face), pointer, face.Path);
+        SchemaErrorTranslator.Translate(faceSchema.Validate(face.Parent is null ? face : face.DeepClone()), pointer);
 }

@@ -6,50 +6,44 @@ namespace ElectronicLicense.Licenses.Catalog;
 
 /// <summary>Turns NJsonSchema's validation errors into field errors a department's developer can act on.</summary>
 /// <remarks>
-/// NJsonSchema reports paths as <c>#/a.b[0].c</c>, counted from the root of the whole token tree (so a validated
-/// sub-object's own path comes first and is stripped here). The catalog loader forbids '.', '[' and ']' in property
-/// names, so splitting that form is unambiguous. Messages are written here, not taken from the library.
+/// NJsonSchema reports paths as <c>#/a.b[0].c</c>; the catalog loader forbids '.', '[' and ']' in property names,
+/// so splitting that form is unambiguous. Messages are written here, not taken from the library.
 /// </remarks>
 internal static class SchemaErrorTranslator
 {
-    /// <param name="errors">The validator's errors.</param>
-    /// <param name="basePointer">JSON pointer of the validated value in the request body.</param>
-    /// <param name="tokenPath">Newtonsoft path of the validated value inside its own tree ("" when it is the root).</param>
-    public static IReadOnlyList<FieldError> Translate(ICollection<ValidationError> errors, string basePointer, string tokenPath)
+    public static IReadOnlyList<FieldError> Translate(ICollection<ValidationError> errors, string basePointer)
     {
         var result = new List<FieldError>();
         foreach (var error in errors)
         {
-            Collect(error, basePointer, tokenPath, result);
+            Collect(error, basePointer, result);
         }
 
         return result;
     }
 
-    private static void Collect(ValidationError error, string basePointer, string tokenPath, List<FieldError> result)
+    private static void Collect(ValidationError error, string basePointer, List<FieldError> result)
     {
         // Errors of anyOf/oneOf branches and of multi-typed values nest their causes; report the leaves.
         if (error is ChildSchemaValidationError child && child.Errors.Count > 0)
         {
             foreach (var nested in child.Errors.Values.SelectMany(e => e))
             {
-                Collect(nested, basePointer, tokenPath, result);
+                Collect(nested, basePointer, result);
             }
 
             return;
         }
 
-        var pointer = ToPointer(error.Path, basePointer, tokenPath);
-        if (error.Kind is ValidationErrorKind.PropertyRequired or ValidationErrorKind.NoAdditionalPropertiesAllowed
-            && error.Property is { } property && !pointer.EndsWith(Escape(property), StringComparison.Ordinal))
-        {
-            pointer = JsonPointer.Append(pointer, property);
-        }
+        var pointer = error.Kind is ValidationErrorKind.PropertyRequired or ValidationErrorKind.NoAdditionalPropertiesAllowed
+            && error.Property is { } property
+                ? JsonPointer.Append(ToPointer(ParentPath(error.Path, property), basePointer), property)
+                : ToPointer(error.Path, basePointer);
 
         result.Add(new FieldError(pointer, Describe(error)));
     }
 
-    internal static string ToPointer(string? path, string basePointer, string tokenPath = "")
+    internal static string ToPointer(string? path, string basePointer)
     {
         var pointer = basePointer;
         if (string.IsNullOrEmpty(path))
@@ -58,12 +52,6 @@ internal static class SchemaErrorTranslator
         }
 
         var body = path.StartsWith("#/", StringComparison.Ordinal) ? path[2..] : path.TrimStart('#');
-        if (tokenPath.Length > 0 && body.StartsWith(tokenPath, StringComparison.Ordinal)
-            && (body.Length == tokenPath.Length || body[tokenPath.Length] is '.' or '['))
-        {
-            body = body[tokenPath.Length..];
-        }
-
         foreach (var segment in body.Split('.', StringSplitOptions.RemoveEmptyEntries))
         {
             var bracket = segment.IndexOf('[', StringComparison.Ordinal);
@@ -89,8 +77,15 @@ internal static class SchemaErrorTranslator
         return pointer;
     }
 
-    private static string Escape(string token) =>
-        token.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+    /// <summary>The path of the object holding <paramref name="property"/>, whose name ends the error's path.</summary>
+    /// <remarks>
+    /// An additional property's name is whatever the caller sent and may contain '.', '[' or ']', so it is cut off
+    /// whole and appended as one pointer token instead of being split with the rest of the path.
+    /// </remarks>
+    private static string? ParentPath(string? path, string property) =>
+        path == "#/" + property ? "#"
+        : path is not null && path.EndsWith("." + property, StringComparison.Ordinal) ? path[..^(property.Length + 1)]
+        : path;
 
     private static string Describe(ValidationError error)
     {

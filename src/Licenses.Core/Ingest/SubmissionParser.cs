@@ -52,7 +52,8 @@ internal sealed class SubmissionParser(LicenseCatalog catalog, UsccAllowList all
     }
 
     private static string Describe(JsonReaderException e) =>
-        e.Message.Contains("Duplicate property", StringComparison.Ordinal) ? " (a property name is repeated)"
+        // Newtonsoft.Json 13: "Property with the name '…' already exists in the current JSON object."
+        e.Message.Contains("already exists in the current JSON object", StringComparison.Ordinal) ? " (a property name is repeated)"
         : e.Message.Contains("MaxDepth", StringComparison.Ordinal) ? " (nested too deeply)"
         : string.Empty;
 
