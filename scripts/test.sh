@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib/postgres.sh
 
 ensure_postgres_installed
-start_throwaway_postgres 55432
+start_throwaway_postgres 55432 "-c fsync=off"   # throwaway data: durability is not under test here
 export ELIC_TEST_POSTGRES="$PG_CONNECTION"
 
 results=$(mktemp -d)

@@ -1,5 +1,6 @@
 # Throwaway PostgreSQL cluster on loopback, for tests and benchmarks. Source this file, then:
-#   ensure_postgres_installed; start_throwaway_postgres   → exports PG_CONNECTION; stops on exit.
+#   ensure_postgres_installed; start_throwaway_postgres [first port] [extra server options]
+# exports PG_CONNECTION and stops the cluster on exit.
 
 ensure_postgres_installed() {
   PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
@@ -30,7 +31,7 @@ start_throwaway_postgres() {
   _as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 \
     || { cat "$PG_DIR/initdb.log"; return 1; }
   _as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" \
-    -o "-k $PG_DIR -p $PG_PORT -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" -w start >/dev/null \
+    -o "-k $PG_DIR -p $PG_PORT -c listen_addresses=127.0.0.1 -c max_connections=200 ${2:-}" -w start >/dev/null \
     || { cat "$PG_DIR/server.log"; return 1; }
   export PG_CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
   export PG_DIR PG_PORT
