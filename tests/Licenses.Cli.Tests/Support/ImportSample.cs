@@ -9,6 +9,16 @@ internal static class ImportSample
 
     public static readonly int[] BadLines = [7, 15, 23];
 
+    /// <summary>Asserts that neither output stream of <paramref name="run"/> repeats any holder value of the sample.</summary>
+    public static void AssertNoHolderData(CliRun run)
+    {
+        foreach (var value in HolderValues())
+        {
+            Assert.DoesNotContain(value, run.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(value, run.Error, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>Every holder value in the file (names, codes, 照面 values of at least 4 characters), which output must never repeat.</summary>
     public static IReadOnlyList<string> HolderValues()
     {
