@@ -30,4 +30,13 @@ public static class RegistryErrorCodes
 
     /// <summary>The request's content type is not one the endpoint accepts.</summary>
     public const string UnsupportedMediaType = "unsupported-media-type";
+
+    /// <summary>A seal or signer the license type's signature policy needs is missing, revoked or not allowed.</summary>
+    public const string SignaturePolicyViolation = "signature-policy-violation";
+
+    /// <summary>No seal has this 印章编码.</summary>
+    public const string SealNotFound = "seal-not-found";
+
+    /// <summary>The license exists but has no document in the requested format.</summary>
+    public const string DocumentNotFound = "document-not-found";
 }

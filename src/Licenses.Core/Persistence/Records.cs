@@ -93,3 +93,45 @@ internal sealed class SerialCounterRecord
     public int Year { get; set; }
     public long Next { get; set; }
 }
+
+/// <summary>A rendered or pushed document of one license version (OFD or PDF), stored in the object store by its SHA-256.</summary>
+internal sealed class LicenseDocumentRecord
+{
+    public long Id { get; set; }
+    public long LicenseVersionRecordId { get; set; }
+
+    /// <summary><c>ofd</c> or <c>pdf</c>.</summary>
+    public required string Format { get; set; }
+
+    /// <summary><c>issued</c> (rendered and signed by the registry) or <c>pushed</c> (a historical file kept as received).</summary>
+    public required string Origin { get; set; }
+    public required string Sha256 { get; set; }
+    public required string Sm3 { get; set; }
+    public long Length { get; set; }
+
+    /// <summary>Departments that signed it, in order, comma-separated (empty for a pushed file).</summary>
+    public required string Signers { get; set; }
+    public DateTime CreatedAtUtc { get; set; }
+}
+
+/// <summary>An electronic seal (GB/T 38540 SESeal) made by the registry's seal maker for one department.</summary>
+internal sealed class SealRecord
+{
+    /// <summary>印章编码: 6-digit administrative division of the department then an 8-digit sequence.</summary>
+    public required string EsId { get; set; }
+    public required string DepartmentCode { get; set; }
+
+    /// <summary>证照专用章, 公章 or 业务专用章.</summary>
+    public required string Kind { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>The DER SESeal exactly as made; signatures embed these bytes.</summary>
+    public required byte[] Encoded { get; set; }
+    public required string SignerCertificateSha256 { get; set; }
+    public DateTime ValidFromUtc { get; set; }
+    public DateTime ValidUntilUtc { get; set; }
+    public required string CreatedBy { get; set; }
+    public DateTime CreatedAtUtc { get; set; }
+    public DateTime? RevokedAtUtc { get; set; }
+    public string? RevocationReason { get; set; }
+}

@@ -12,6 +12,8 @@ internal sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> opti
     public DbSet<LicenseVersionRecord> LicenseVersions => Set<LicenseVersionRecord>();
     public DbSet<StatusChangeRecord> StatusChanges => Set<StatusChangeRecord>();
     public DbSet<SerialCounterRecord> SerialCounters => Set<SerialCounterRecord>();
+    public DbSet<LicenseDocumentRecord> LicenseDocuments => Set<LicenseDocumentRecord>();
+    public DbSet<SealRecord> Seals => Set<SealRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);
