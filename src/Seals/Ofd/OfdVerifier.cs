@@ -1,0 +1,346 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using ElectronicLicense.Seals.Pki;
+using ElectronicLicense.Seals.Ses;
+using ElectronicLicense.Seals.Verification;
+
+namespace ElectronicLicense.Seals.Ofd;
+
+/// <summary>A seal the verifier's registry has revoked.</summary>
+/// <param name="RevokedAt">When it was revoked.</param>
+/// <param name="Reason">Why.</param>
+public sealed record SealRevocation(DateTimeOffset RevokedAt, string Reason);
+
+/// <summary>What the OFD verifier trusts and knows.</summary>
+public sealed class OfdVerificationOptions
+{
+    /// <summary>Validates signer certificates (chain, validity at signing time, revocation); null means no anchors, so every chain is unknown.</summary>
+    public CertificateValidator? Signers { get; init; }
+
+    /// <summary>Validates seal makers' (制章) certificates: ours and those of entities whose seals we accept (互认).</summary>
+    public CertificateValidator? SealMakers { get; init; }
+
+    /// <summary>Certificates to try for signatures that do not carry their signer's certificate (Type="Sign" with a bare signature value).</summary>
+    public IReadOnlyList<X509Certificate2> KnownSignerCertificates { get; init; } = [];
+
+    /// <summary>Looks up a seal's revocation in the registry by 印章编码; null when not revoked or unknown.</summary>
+    public Func<string, SealRevocation?>? SealRevocations { get; init; }
+
+    /// <summary>Limits on the package read from outside.</summary>
+    public OfdReadLimits Limits { get; init; } = OfdReadLimits.Default;
+
+    /// <summary>The time "now" for reporting what has expired since signing.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+}
+
+/// <summary>Verifies every signature of an OFD document and says precisely what holds and what does not.</summary>
+public static class OfdVerifier
+{
+    /// <summary>Verifies an OFD file; malformed input gives a TOTAL-FAILED report with FORMAT_FAILURE, never an exception.</summary>
+    public static DocumentReport Verify(ReadOnlyMemory<byte> ofd, OfdVerificationOptions? options = null)
+    {
+        options ??= new OfdVerificationOptions();
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(ofd.Span));
+        var sm3 = Convert.ToHexStringLower(Sm3.Hash(ofd.Span));
+        if (!OfdPackage.TryOpen(ofd, options.Limits, out var package, out var error))
+        {
+            return Failed(sha256, sm3, new Check("package", CheckOutcome.Failed, error ?? "not an OFD package", SubIndication.FormatFailure));
+        }
+
+        try
+        {
+            return Verify(OfdFileSet.From(package), sha256, sm3, options);
+        }
+        catch (OfdFormatException e)
+        {
+            return Failed(sha256, sm3, new Check("structure", CheckOutcome.Failed, e.Message, SubIndication.FormatFailure));
+        }
+    }
+
+    private static DocumentReport Failed(string sha256, string sm3, Check check) =>
+        new("ofd", sha256, sm3, [], [check], Indication.TotalFailed, check.SubIndication);
+
+    private static DocumentReport Verify(OfdFileSet files, string sha256, string sm3, OfdVerificationOptions options)
+    {
+        var documentChecks = new List<Check> { new("package", CheckOutcome.Passed, $"OFD package with {files.Paths.Count} files read within the safety limits") };
+        var ofdXml = files.LoadXml("OFD.xml");
+        var docBody = ofdXml.Root?.Element(OfdSignatureXml.Ofd + "DocBody") ?? throw new OfdFormatException("OFD.xml has no DocBody.");
+        var signaturesLoc = (string?)docBody.Element(OfdSignatureXml.Ofd + "Signatures");
+        if (signaturesLoc is null)
+        {
+            documentChecks.Add(new Check("signatures", CheckOutcome.Indeterminate, "the document has no signatures", SubIndication.SignedDataNotFound));
+            return Conclude(sha256, sm3, [], documentChecks);
+        }
+
+        var signaturesPath = OfdPath.Resolve(string.Empty, signaturesLoc.Trim());
+        if (!files.Contains(signaturesPath))
+        {
+            documentChecks.Add(new Check("signatures", CheckOutcome.Failed, $"OFD.xml names {OfdPath.ToAbsolute(signaturesPath)}, which is missing", SubIndication.FormatFailure));
+            return Conclude(sha256, sm3, [], documentChecks);
+        }
+
+        var (entries, _) = OfdSignatureXml.ReadList(files.LoadXml(signaturesPath));
+        var reports = new List<SignatureReport>();
+        var covered = new HashSet<string>(StringComparer.Ordinal);
+        var signatureFiles = new HashSet<string>(StringComparer.Ordinal) { signaturesPath };
+        foreach (var (entry, index) in entries.Select((e, i) => (e, i)))
+        {
+            reports.Add(VerifyOne(files, signaturesPath, entry, index, options, covered, signatureFiles));
+        }
+
+        // Files no signature covers: harmless unless something signed refers to them, but the verifier must say they were added.
+        var uncovered = files.Paths.Where(p => !covered.Contains(p) && !signatureFiles.Contains(p)).ToList();
+        documentChecks.Add(uncovered.Count == 0
+            ? new Check("uncovered-files", CheckOutcome.Passed, "every file is covered by a signature (or is a signature's own file)")
+            : new Check("uncovered-files", CheckOutcome.Warning,
+                $"{uncovered.Count} file(s) not covered by any signature, added after signing: {string.Join(", ", uncovered.Take(10).Select(OfdPath.ToAbsolute))}"));
+        return Conclude(sha256, sm3, reports, documentChecks);
+    }
+
+    private static DocumentReport Conclude(string sha256, string sm3, IReadOnlyList<SignatureReport> reports, List<Check> documentChecks)
+    {
+        var (indication, sub) = DocumentReport.Conclude(reports, documentChecks.Where(c => c.Id != "signatures" || reports.Count > 0));
+        return new DocumentReport("ofd", sha256, sm3, reports, documentChecks, indication, sub);
+    }
+
+    private static SignatureReport VerifyOne(
+        OfdFileSet files,
+        string signaturesPath,
+        OfdSignatureXml.Entry entry,
+        int index,
+        OfdVerificationOptions options,
+        HashSet<string> coveredByAny,
+        HashSet<string> signatureFiles)
+    {
+        var checks = new List<Check>();
+        string id = entry.BaseLoc;
+        string? signer = null;
+        DateTimeOffset? time = null;
+        SealSummary? sealSummary = null;
+        var coverage = "nothing";
+
+        SignatureReport Report()
+        {
+            var (indication, sub) = DocumentReport.Conclude(checks);
+            return new SignatureReport(index, id, signer, time, sealSummary, checks, indication, sub, coverage);
+        }
+
+        if (!OfdPath.TryResolve(OfdPath.FolderOf(signaturesPath), entry.BaseLoc, out var signaturePath) || !files.Contains(signaturePath))
+        {
+            checks.Add(new Check("signature-file", CheckOutcome.Failed, $"signature file {entry.BaseLoc} is missing", SubIndication.SignedDataNotFound));
+            return Report();
+        }
+
+        id = OfdPath.ToAbsolute(signaturePath);
+        signatureFiles.Add(signaturePath);
+        OfdSignatureXml.SignatureFile xml;
+        try
+        {
+            xml = OfdSignatureXml.ReadSignature(files.LoadXml(signaturePath));
+        }
+        catch (OfdFormatException e)
+        {
+            checks.Add(new Check("signature-file", CheckOutcome.Failed, e.Message, SubIndication.FormatFailure));
+            return Report();
+        }
+
+        var folder = OfdPath.FolderOf(signaturePath);
+        string? signedValuePath = null;
+        if (xml.SignedValueLoc is null || !OfdPath.TryResolve(folder, xml.SignedValueLoc, out signedValuePath) || !files.Contains(signedValuePath))
+        {
+            checks.Add(new Check("signed-value", CheckOutcome.Failed, "SignedValue is missing", SubIndication.FormatFailure));
+            return Report();
+        }
+
+        signatureFiles.Add(signedValuePath);
+        if (xml.SealLoc is not null && OfdPath.TryResolve(folder, xml.SealLoc, out var sealFile))
+        {
+            signatureFiles.Add(sealFile);
+        }
+
+        CheckReferences(files, folder, xml, checks, coveredByAny, signaturesPath, ref coverage);
+        var signatureBytes = files.Get(signaturePath);
+        var signedValue = files.Get(signedValuePath);
+        if (string.Equals(entry.Type, "Sign", StringComparison.OrdinalIgnoreCase))
+        {
+            VerifyBareSignature(signatureBytes, signedValue, xml, options, checks, ref signer, ref time);
+            return Report();
+        }
+
+        // GB/T 38540 7.2: SignedValue.dat of a seal signature is a DER SES_Signature.
+        if (!SesSignature.TryDecode(signedValue, out var ses, out var sesError))
+        {
+            checks.Add(new Check("ses-signature", CheckOutcome.Failed, "SignedValue.dat is not an SES_Signature: " + sesError, SubIndication.FormatFailure));
+            return Report();
+        }
+
+        time = ses.TimeInfo;
+        signer = ses.SignerCertificate.Subject;
+        checks.Add(new Check("ses-signature", CheckOutcome.Passed, $"GB/T 38540 SES_Signature version {ses.Version}"));
+
+        // GB/T 38540 7.2: dataHash is the SM3 of the signature file named by propertyInfo.
+        checks.Add(ses.DataHash.AsSpan().SequenceEqual(Sm3.Hash(signatureBytes))
+            ? new Check("data-hash", CheckOutcome.Passed, "TBS_Sign.dataHash equals the SM3 of Signature.xml")
+            : new Check("data-hash", CheckOutcome.Failed, "TBS_Sign.dataHash differs from the SM3 of Signature.xml: the signature file was changed", SubIndication.HashFailure));
+        checks.Add(OfdPath.TryResolve(string.Empty, ses.PropertyInfo, out var propertyPath) && propertyPath == signaturePath
+            ? new Check("property-info", CheckOutcome.Passed, $"propertyInfo names {ses.PropertyInfo}")
+            : new Check("property-info", CheckOutcome.Failed, $"propertyInfo names '{ses.PropertyInfo}', not this signature file", SubIndication.FormatFailure));
+        checks.Add(ses.VerifySignature()
+            ? new Check("signature-value", CheckOutcome.Passed, $"SM2 signature over TBS_Sign verifies with the signer's certificate ({signer})")
+            : new Check("signature-value", CheckOutcome.Failed, "the SM2 signature over TBS_Sign does not verify", SubIndication.SigCryptoFailure));
+
+        CheckSeal(files, folder, xml, ses, options, checks, ref sealSummary);
+        CheckCertificates(ses, options, checks);
+        return Report();
+    }
+
+    private static void CheckReferences(
+        OfdFileSet files,
+        string folder,
+        OfdSignatureXml.SignatureFile xml,
+        List<Check> checks,
+        HashSet<string> coveredByAny,
+        string signaturesPath,
+        ref string coverage)
+    {
+        // GB/T 33190 §18.2.2: CheckMethod names the digest; implementations write "SM3" or its OID.
+        if (xml.CheckMethod is not ("SM3" or "sm3" or Oids.Sm3))
+        {
+            checks.Add(new Check("check-method", CheckOutcome.Failed, $"digest method '{xml.CheckMethod}' is not accepted (SM3 is required)", SubIndication.CryptoConstraintsFailure));
+            return;
+        }
+
+        var covered = new List<string>();
+        var failures = 0;
+        foreach (var (fileRef, checkValue) in xml.References)
+        {
+            if (!OfdPath.TryResolve(folder, fileRef, out var path) || !files.Contains(path))
+            {
+                failures++;
+                checks.Add(new Check($"reference:{fileRef}", CheckOutcome.Failed, $"{fileRef} is signed but missing from the package", SubIndication.HashFailure));
+                continue;
+            }
+
+            covered.Add(path);
+            coveredByAny.Add(path);
+            byte[]? expected = null;
+            try
+            {
+                expected = Convert.FromBase64String(checkValue);
+            }
+            catch (FormatException)
+            {
+            }
+
+            if (expected is null || !expected.AsSpan().SequenceEqual(Sm3.Hash(files.Get(path))))
+            {
+                failures++;
+                checks.Add(new Check($"reference:{OfdPath.ToAbsolute(path)}", CheckOutcome.Failed, $"{OfdPath.ToAbsolute(path)} was changed after signing (SM3 differs)", SubIndication.HashFailure));
+            }
+            else
+            {
+                checks.Add(new Check($"reference:{OfdPath.ToAbsolute(path)}", CheckOutcome.Passed, "SM3 digest matches"));
+            }
+        }
+
+        if (covered.Count == 0)
+        {
+            checks.Add(new Check("references", CheckOutcome.Failed, "the signature covers no file", SubIndication.SignedDataNotFound));
+        }
+
+        var wholeDocument = covered.Contains(signaturesPath);
+        coverage = $"{covered.Count} files{(wholeDocument ? ", including Signatures.xml (document sealed whole)" : string.Empty)}; {failures} changed or missing";
+    }
+
+    private static void VerifyBareSignature(
+        byte[] signatureXml,
+        byte[] signedValue,
+        OfdSignatureXml.SignatureFile xml,
+        OfdVerificationOptions options,
+        List<Check> checks,
+        ref string? signer,
+        ref DateTimeOffset? time)
+    {
+        // Type="Sign" as written by ofdrw and others: a bare SM2 signature over Signature.xml; the certificate is not in the file.
+        if (DateTimeOffset.TryParseExact(xml.SignatureDateTime, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            time = parsed;
+        }
+
+        var method = xml.SignatureMethod ?? Oids.Sm2WithSm3;
+        var match = options.KnownSignerCertificates.FirstOrDefault(c => SignatureVerifier.Verify(c, method, signatureXml, signedValue));
+        if (match is null)
+        {
+            checks.Add(options.KnownSignerCertificates.Count == 0
+                ? new Check("signature-value", CheckOutcome.Indeterminate, "a digital signature (Type=\"Sign\") without its certificate: supply the signer's certificate to check it", SubIndication.NoSigningCertificateFound)
+                : new Check("signature-value", CheckOutcome.Indeterminate, "the signature verifies with none of the supplied certificates", SubIndication.NoSigningCertificateFound));
+            return;
+        }
+
+        signer = match.Subject;
+        checks.Add(new Check("signature-value", CheckOutcome.Passed, $"SM2 signature over Signature.xml verifies with the supplied certificate ({signer})"));
+        checks.Add(CertificateCheck("signer-certificate", match, time ?? options.Clock.GetUtcNow(), options.Signers, options.Clock));
+    }
+
+    private static void CheckSeal(
+        OfdFileSet files,
+        string folder,
+        OfdSignatureXml.SignatureFile xml,
+        SesSignature ses,
+        OfdVerificationOptions options,
+        List<Check> checks,
+        ref SealSummary? summary)
+    {
+        var seal = ses.Seal;
+        summary = new SealSummary(seal.EsId, seal.Property.Name, seal.Version, seal.Property.ValidStart, seal.Property.ValidEnd, seal.MakerCertificate.Subject);
+        checks.Add(seal.VerifyMakerSignature()
+            ? new Check("seal-signature", CheckOutcome.Passed, $"the seal {seal.EsId} ({seal.Property.Name}) is signed by its maker ({seal.MakerCertificate.Subject})")
+            : new Check("seal-signature", CheckOutcome.Failed, $"the maker's signature on seal {seal.EsId} does not verify: the seal was altered", SubIndication.SigCryptoFailure));
+
+        if (xml.SealLoc is not null)
+        {
+            checks.Add(OfdPath.TryResolve(folder, xml.SealLoc, out var sealPath) && files.Contains(sealPath)
+                && files.Get(sealPath).AsSpan().SequenceEqual(seal.Encoded.Span)
+                ? new Check("seal-file", CheckOutcome.Passed, "the seal file equals the seal inside the signature")
+                : new Check("seal-file", CheckOutcome.Failed, $"the seal file {xml.SealLoc} differs from the seal inside the signature", SubIndication.HashFailure));
+        }
+
+        // GB/T 38540 7.3 d): the seal must be valid at the signing time.
+        checks.Add(seal.IsValidAt(ses.TimeInfo)
+            ? new Check("seal-validity", CheckOutcome.Passed, $"the seal was valid at the signing time ({seal.Property.ValidStart:yyyy-MM-dd} – {seal.Property.ValidEnd:yyyy-MM-dd})")
+            : new Check("seal-validity", CheckOutcome.Indeterminate, $"the signing time {ses.TimeInfo:yyyy-MM-dd HH:mm:ss} is outside the seal's validity ({seal.Property.ValidStart:yyyy-MM-dd} – {seal.Property.ValidEnd:yyyy-MM-dd})", SubIndication.OutOfBoundsNoPoe));
+
+        // GB/T 38540 7.3 c): the signer's certificate must be one the seal lists.
+        checks.Add(seal.ListsSigner(ses.SignerCertificate)
+            ? new Check("seal-lists-signer", CheckOutcome.Passed, "the seal lists the signer's certificate")
+            : new Check("seal-lists-signer", CheckOutcome.Failed, "the signer's certificate is not among the certificates the seal lists", SubIndication.SigConstraintsFailure));
+
+        checks.Add(CertificateCheck("seal-maker-certificate", seal.MakerCertificate, ses.TimeInfo, options.SealMakers, options.Clock));
+
+        if (options.SealRevocations?.Invoke(seal.EsId) is { } revocation)
+        {
+            checks.Add(revocation.RevokedAt <= ses.TimeInfo
+                ? new Check("seal-revocation", CheckOutcome.Failed, $"the seal was revoked on {revocation.RevokedAt:yyyy-MM-dd} ({revocation.Reason}), before the signing time", SubIndication.Revoked)
+                : new Check("seal-revocation", CheckOutcome.Warning, $"the seal was revoked on {revocation.RevokedAt:yyyy-MM-dd} ({revocation.Reason}), after the signing time"));
+        }
+        else if (options.SealRevocations is not null)
+        {
+            checks.Add(new Check("seal-revocation", CheckOutcome.Passed, "the seal is not revoked in the registry"));
+        }
+    }
+
+    private static void CheckCertificates(SesSignature ses, OfdVerificationOptions options, List<Check> checks) =>
+        checks.Add(CertificateCheck("signer-certificate", ses.SignerCertificate, ses.TimeInfo, options.Signers, options.Clock));
+
+    private static Check CertificateCheck(string id, X509Certificate2 certificate, DateTimeOffset signingTime, CertificateValidator? validator, TimeProvider clock)
+    {
+        _ = clock;
+        if (validator is null)
+        {
+            return new Check(id, CheckOutcome.Indeterminate, $"no trust anchors are configured for {certificate.Subject}", SubIndication.NoCertificateChainFound);
+        }
+
+        return validator.ToCheck(id, certificate, signingTime);
+    }
+}
