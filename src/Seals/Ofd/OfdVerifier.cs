@@ -177,10 +177,15 @@ public static class OfdVerifier
 
         time = ses.TimeInfo;
         signer = ses.SignerCertificate.Subject;
+        if (ses.TimeInfo is null)
+        {
+            checks.Add(new Check("signing-time", CheckOutcome.Indeterminate, "the signature's time cannot be read, so validity at signing cannot be judged", SubIndication.FormatFailure));
+        }
+
         checks.Add(new Check("ses-signature", CheckOutcome.Passed, $"GB/T 38540 SES_Signature version {ses.Version}"));
 
         // GB/T 38540 7.2: dataHash is the SM3 of the signature file named by propertyInfo.
-        checks.Add(ses.DataHash.AsSpan().SequenceEqual(Sm3.Hash(signatureBytes))
+        checks.Add(ses.DataHash.Span.SequenceEqual(Sm3.Hash(signatureBytes))
             ? new Check("data-hash", CheckOutcome.Passed, "TBS_Sign.dataHash equals the SM3 of Signature.xml")
             : new Check("data-hash", CheckOutcome.Failed, "TBS_Sign.dataHash differs from the SM3 of Signature.xml: the signature file was changed", SubIndication.HashFailure));
         checks.Add(OfdPath.TryResolve(string.Empty, ses.PropertyInfo, out var propertyPath) && propertyPath == signaturePath
@@ -190,8 +195,9 @@ public static class OfdVerifier
             ? new Check("signature-value", CheckOutcome.Passed, $"SM2 signature over TBS_Sign verifies with the signer's certificate ({signer})")
             : new Check("signature-value", CheckOutcome.Failed, "the SM2 signature over TBS_Sign does not verify", SubIndication.SigCryptoFailure));
 
-        CheckSeal(files, folder, xml, ses, options, checks, ref sealSummary);
-        CheckCertificates(ses, options, checks);
+        var signingTime = ses.TimeInfo ?? options.Clock.GetUtcNow();
+        CheckSeal(files, folder, xml, ses, signingTime, options, checks, ref sealSummary);
+        checks.Add(CertificateCheck("signer-certificate", ses.SignerCertificate, signingTime, options.Signers, options.Clock));
         return Report();
     }
 
@@ -288,14 +294,15 @@ public static class OfdVerifier
         string folder,
         OfdSignatureXml.SignatureFile xml,
         SesSignature ses,
+        DateTimeOffset signingTime,
         OfdVerificationOptions options,
         List<Check> checks,
         ref SealSummary? summary)
     {
         var seal = ses.Seal;
-        summary = new SealSummary(seal.EsId, seal.Property.Name, seal.Version, seal.Property.ValidStart, seal.Property.ValidEnd, seal.MakerCertificate.Subject);
+        summary = new SealSummary(seal.EsId, seal.Name, (int)seal.Version, seal.ValidStart, seal.ValidEnd, seal.MakerCertificate.Subject);
         checks.Add(seal.VerifyMakerSignature()
-            ? new Check("seal-signature", CheckOutcome.Passed, $"the seal {seal.EsId} ({seal.Property.Name}) is signed by its maker ({seal.MakerCertificate.Subject})")
+            ? new Check("seal-signature", CheckOutcome.Passed, $"the seal {seal.EsId} ({seal.Name}) is signed by its maker ({seal.MakerCertificate.Subject})")
             : new Check("seal-signature", CheckOutcome.Failed, $"the maker's signature on seal {seal.EsId} does not verify: the seal was altered", SubIndication.SigCryptoFailure));
 
         if (xml.SealLoc is not null)
@@ -307,20 +314,20 @@ public static class OfdVerifier
         }
 
         // GB/T 38540 7.3 d): the seal must be valid at the signing time.
-        checks.Add(seal.IsValidAt(ses.TimeInfo)
-            ? new Check("seal-validity", CheckOutcome.Passed, $"the seal was valid at the signing time ({seal.Property.ValidStart:yyyy-MM-dd} – {seal.Property.ValidEnd:yyyy-MM-dd})")
-            : new Check("seal-validity", CheckOutcome.Indeterminate, $"the signing time {ses.TimeInfo:yyyy-MM-dd HH:mm:ss} is outside the seal's validity ({seal.Property.ValidStart:yyyy-MM-dd} – {seal.Property.ValidEnd:yyyy-MM-dd})", SubIndication.OutOfBoundsNoPoe));
+        checks.Add(seal.IsValidAt(signingTime)
+            ? new Check("seal-validity", CheckOutcome.Passed, $"the seal was valid at the signing time ({seal.ValidStart:yyyy-MM-dd} – {seal.ValidEnd:yyyy-MM-dd})")
+            : new Check("seal-validity", CheckOutcome.Indeterminate, $"the signing time {signingTime:yyyy-MM-dd HH:mm:ss} is outside the seal's validity ({seal.ValidStart:yyyy-MM-dd} – {seal.ValidEnd:yyyy-MM-dd})", SubIndication.OutOfBoundsNoPoe));
 
         // GB/T 38540 7.3 c): the signer's certificate must be one the seal lists.
         checks.Add(seal.ListsSigner(ses.SignerCertificate)
             ? new Check("seal-lists-signer", CheckOutcome.Passed, "the seal lists the signer's certificate")
             : new Check("seal-lists-signer", CheckOutcome.Failed, "the signer's certificate is not among the certificates the seal lists", SubIndication.SigConstraintsFailure));
 
-        checks.Add(CertificateCheck("seal-maker-certificate", seal.MakerCertificate, ses.TimeInfo, options.SealMakers, options.Clock));
+        checks.Add(CertificateCheck("seal-maker-certificate", seal.MakerCertificate, signingTime, options.SealMakers, options.Clock));
 
         if (options.SealRevocations?.Invoke(seal.EsId) is { } revocation)
         {
-            checks.Add(revocation.RevokedAt <= ses.TimeInfo
+            checks.Add(revocation.RevokedAt <= signingTime
                 ? new Check("seal-revocation", CheckOutcome.Failed, $"the seal was revoked on {revocation.RevokedAt:yyyy-MM-dd} ({revocation.Reason}), before the signing time", SubIndication.Revoked)
                 : new Check("seal-revocation", CheckOutcome.Warning, $"the seal was revoked on {revocation.RevokedAt:yyyy-MM-dd} ({revocation.Reason}), after the signing time"));
         }
@@ -329,9 +336,6 @@ public static class OfdVerifier
             checks.Add(new Check("seal-revocation", CheckOutcome.Passed, "the seal is not revoked in the registry"));
         }
     }
-
-    private static void CheckCertificates(SesSignature ses, OfdVerificationOptions options, List<Check> checks) =>
-        checks.Add(CertificateCheck("signer-certificate", ses.SignerCertificate, ses.TimeInfo, options.Signers, options.Clock));
 
     private static Check CertificateCheck(string id, X509Certificate2 certificate, DateTimeOffset signingTime, CertificateValidator? validator, TimeProvider clock)
     {
