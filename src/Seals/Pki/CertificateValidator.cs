@@ -108,6 +108,12 @@ public sealed class CertificateValidator
 
             if (crl.Find(path[i].Bc.SerialNumber) is not { } entry)
             {
+                if (crl.ThisUpdate < signingTime)
+                {
+                    // ETSI EN 319 102-1 §5.2.5: revocation status information should be issued after the signing time.
+                    messages.Add($"The newest revocation list from '{issuer.Name}' was issued at {Format(crl.ThisUpdate)}, before the signing time: later revocations of '{path[i].Name}' are not known.");
+                }
+
                 continue;
             }
 

@@ -90,6 +90,18 @@ public class CertificateValidatorTests
     }
 
     [Fact]
+    public void A_crl_older_than_the_signing_time_is_used_with_a_warning()
+    {
+        var pki = TestPki.For(SignatureAlgorithm.EcdsaP256WithSha256);
+        var old = pki.Ca.IssueCrl([], 1, SigningTime.AddDays(-2), SigningTime.AddDays(5));
+
+        var result = new CertificateValidator([pki.Ca.Certificate], revocationLists: [old]).Validate(pki.Department.Certificate, SigningTime);
+
+        Assert.True(result.IsValid);
+        Assert.Contains("before the signing time", Assert.Single(result.Messages), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_crl_not_signed_by_the_issuer_is_ignored()
     {
         var pki = TestPki.For(SignatureAlgorithm.Sm2WithSm3);
