@@ -353,6 +353,13 @@ public sealed class OfdPackage
         }
 
         content = output.ToArray();
+        if (ZipCrc32.Compute(content) != entry.Crc32)
+        {
+            error = $"Entry '{entry.FullName}' is damaged: its CRC-32 does not match its content (or its declared size is wrong).";
+            content = [];
+            return false;
+        }
+
         error = null;
         return true;
     }
