@@ -115,6 +115,11 @@ public sealed class OfdPackage
             error = "The ZIP structure is damaged (invalid entry record).";
             return false;
         }
+        catch (NotSupportedException)
+        {
+            error = "The ZIP uses a feature OFD packages do not (split or spanned archive, unknown compression).";
+            return false;
+        }
     }
 
     /// <summary>Whether the package has an entry at a normalised path.</summary>
