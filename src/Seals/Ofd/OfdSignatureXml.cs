@@ -31,22 +31,30 @@ internal static class OfdSignatureXml
                 (string?)e.Attribute("Type") ?? "Seal", // GB/T 33190 Table 66: Type defaults to Seal.
                 (string?)e.Attribute("BaseLoc") ?? throw new OfdFormatException("A Signature in Signatures.xml has no BaseLoc.")))
             .ToList();
-        var maxText = (string?)root.Element(Ofd + "MaxSignId");
-        long max = 0;
-        if (maxText is not null && !long.TryParse(maxText, NumberStyles.None, CultureInfo.InvariantCulture, out max))
-        {
-            throw new OfdFormatException("MaxSignId in Signatures.xml is not a number.");
-        }
-
+        // ST_ID is numeric in GB/T 33190, but producers write forms like "s001": take the trailing digits, when any.
+        var max = TrailingNumber((string?)root.Element(Ofd + "MaxSignId"));
         foreach (var entry in entries)
         {
-            if (long.TryParse(entry.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-            {
-                max = Math.Max(max, id);
-            }
+            max = Math.Max(max, TrailingNumber(entry.Id));
         }
 
         return (entries, max);
+    }
+
+    private static long TrailingNumber(string? id)
+    {
+        if (id is null)
+        {
+            return 0;
+        }
+
+        var start = id.Length;
+        while (start > 0 && char.IsAsciiDigit(id[start - 1]))
+        {
+            start--;
+        }
+
+        return long.TryParse(id.AsSpan(start), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
     }
 
     public static XDocument WriteList(IEnumerable<Entry> entries, long maxSignId) => new(

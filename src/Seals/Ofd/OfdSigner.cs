@@ -50,7 +50,6 @@ public static class OfdSigner
         var docBody = ofdXml.Root?.Element(OfdSignatureXml.Ofd + "DocBody") ?? throw new OfdFormatException("OFD.xml has no DocBody.");
         var docRoot = OfdPath.Resolve(string.Empty, (string?)docBody.Element(OfdSignatureXml.Ofd + "DocRoot") ?? throw new OfdFormatException("OFD.xml has no DocRoot."));
         var docFolder = OfdPath.FolderOf(docRoot);
-        CheckPages(files.LoadXml(docRoot), docFolder, request.Stamps);
 
         var signaturesElement = docBody.Element(OfdSignatureXml.Ofd + "Signatures");
         string signaturesPath;
@@ -73,6 +72,7 @@ public static class OfdSigner
             }
         }
 
+        CheckPages(files.LoadXml(docRoot), request.Stamps);
         var signsFolder = OfdPath.FolderOf(signaturesPath);
         var index = 0;
         while (files.ContainsFolder($"{signsFolder}Sign_{index}/"))
@@ -141,9 +141,8 @@ public static class OfdSigner
         }
     }
 
-    private static void CheckPages(XDocument document, string docFolder, IReadOnlyList<StampPlacement> stamps)
+    private static void CheckPages(XDocument document, IReadOnlyList<StampPlacement> stamps)
     {
-        _ = docFolder;
         var pageIds = document.Root?.Element(OfdSignatureXml.Ofd + "Pages")?.Elements(OfdSignatureXml.Ofd + "Page")
             .Select(p => (string?)p.Attribute("ID")).ToHashSet() ?? [];
         foreach (var stamp in stamps.Where(s => !pageIds.Contains(s.PageId)))

@@ -45,7 +45,7 @@ public static class OfdVerifier
         var sm3 = Convert.ToHexStringLower(Sm3.Hash(ofd.Span));
         if (!OfdPackage.TryOpen(ofd, options.Limits, out var package, out var error))
         {
-            return Failed(sha256, sm3, new Check("package", CheckOutcome.Failed, error ?? "not an OFD package", SubIndication.FormatFailure));
+            return Failed(sha256, sm3, new CheckResult("package", CheckOutcome.Failed, error ?? "not an OFD package", SubIndication.FormatFailure));
         }
 
         try
@@ -54,29 +54,29 @@ public static class OfdVerifier
         }
         catch (OfdFormatException e)
         {
-            return Failed(sha256, sm3, new Check("structure", CheckOutcome.Failed, e.Message, SubIndication.FormatFailure));
+            return Failed(sha256, sm3, new CheckResult("structure", CheckOutcome.Failed, e.Message, SubIndication.FormatFailure));
         }
     }
 
-    private static DocumentReport Failed(string sha256, string sm3, Check check) =>
+    private static DocumentReport Failed(string sha256, string sm3, CheckResult check) =>
         new("ofd", sha256, sm3, [], [check], Indication.TotalFailed, check.SubIndication);
 
     private static DocumentReport Verify(OfdFileSet files, string sha256, string sm3, OfdVerificationOptions options)
     {
-        var documentChecks = new List<Check> { new("package", CheckOutcome.Passed, $"OFD package with {files.Paths.Count} files read within the safety limits") };
+        var documentChecks = new List<CheckResult> { new("package", CheckOutcome.Passed, $"OFD package with {files.Paths.Count} files read within the safety limits") };
         var ofdXml = files.LoadXml("OFD.xml");
         var docBody = ofdXml.Root?.Element(OfdSignatureXml.Ofd + "DocBody") ?? throw new OfdFormatException("OFD.xml has no DocBody.");
         var signaturesLoc = (string?)docBody.Element(OfdSignatureXml.Ofd + "Signatures");
         if (signaturesLoc is null)
         {
-            documentChecks.Add(new Check("signatures", CheckOutcome.Indeterminate, "the document has no signatures", SubIndication.SignedDataNotFound));
+            documentChecks.Add(new CheckResult("signatures", CheckOutcome.Indeterminate, "the document has no signatures", SubIndication.SignedDataNotFound));
             return Conclude(sha256, sm3, [], documentChecks);
         }
 
         var signaturesPath = OfdPath.Resolve(string.Empty, signaturesLoc.Trim());
         if (!files.Contains(signaturesPath))
         {
-            documentChecks.Add(new Check("signatures", CheckOutcome.Failed, $"OFD.xml names {OfdPath.ToAbsolute(signaturesPath)}, which is missing", SubIndication.FormatFailure));
+            documentChecks.Add(new CheckResult("signatures", CheckOutcome.Failed, $"OFD.xml names {OfdPath.ToAbsolute(signaturesPath)}, which is missing", SubIndication.FormatFailure));
             return Conclude(sha256, sm3, [], documentChecks);
         }
 
@@ -92,13 +92,13 @@ public static class OfdVerifier
         // Files no signature covers: harmless unless something signed refers to them, but the verifier must say they were added.
         var uncovered = files.Paths.Where(p => !covered.Contains(p) && !signatureFiles.Contains(p)).ToList();
         documentChecks.Add(uncovered.Count == 0
-            ? new Check("uncovered-files", CheckOutcome.Passed, "every file is covered by a signature (or is a signature's own file)")
-            : new Check("uncovered-files", CheckOutcome.Warning,
+            ? new CheckResult("uncovered-files", CheckOutcome.Passed, "every file is covered by a signature (or is a signature's own file)")
+            : new CheckResult("uncovered-files", CheckOutcome.Warning,
                 $"{uncovered.Count} file(s) not covered by any signature, added after signing: {string.Join(", ", uncovered.Take(10).Select(OfdPath.ToAbsolute))}"));
         return Conclude(sha256, sm3, reports, documentChecks);
     }
 
-    private static DocumentReport Conclude(string sha256, string sm3, IReadOnlyList<SignatureReport> reports, List<Check> documentChecks)
+    private static DocumentReport Conclude(string sha256, string sm3, IReadOnlyList<SignatureReport> reports, List<CheckResult> documentChecks)
     {
         var (indication, sub) = DocumentReport.Conclude(reports, documentChecks.Where(c => c.Id != "signatures" || reports.Count > 0));
         return new DocumentReport("ofd", sha256, sm3, reports, documentChecks, indication, sub);
@@ -113,7 +113,7 @@ public static class OfdVerifier
         HashSet<string> coveredByAny,
         HashSet<string> signatureFiles)
     {
-        var checks = new List<Check>();
+        var checks = new List<CheckResult>();
         string id = entry.BaseLoc;
         string? signer = null;
         DateTimeOffset? time = null;
@@ -128,7 +128,7 @@ public static class OfdVerifier
 
         if (!OfdPath.TryResolve(OfdPath.FolderOf(signaturesPath), entry.BaseLoc, out var signaturePath) || !files.Contains(signaturePath))
         {
-            checks.Add(new Check("signature-file", CheckOutcome.Failed, $"signature file {entry.BaseLoc} is missing", SubIndication.SignedDataNotFound));
+            checks.Add(new CheckResult("signature-file", CheckOutcome.Failed, $"signature file {entry.BaseLoc} is missing", SubIndication.SignedDataNotFound));
             return Report();
         }
 
@@ -141,7 +141,7 @@ public static class OfdVerifier
         }
         catch (OfdFormatException e)
         {
-            checks.Add(new Check("signature-file", CheckOutcome.Failed, e.Message, SubIndication.FormatFailure));
+            checks.Add(new CheckResult("signature-file", CheckOutcome.Failed, e.Message, SubIndication.FormatFailure));
             return Report();
         }
 
@@ -149,7 +149,7 @@ public static class OfdVerifier
         string? signedValuePath = null;
         if (xml.SignedValueLoc is null || !OfdPath.TryResolve(folder, xml.SignedValueLoc, out signedValuePath) || !files.Contains(signedValuePath))
         {
-            checks.Add(new Check("signed-value", CheckOutcome.Failed, "SignedValue is missing", SubIndication.FormatFailure));
+            checks.Add(new CheckResult("signed-value", CheckOutcome.Failed, "SignedValue is missing", SubIndication.FormatFailure));
             return Report();
         }
 
@@ -171,7 +171,7 @@ public static class OfdVerifier
         // GB/T 38540 7.2: SignedValue.dat of a seal signature is a DER SES_Signature.
         if (!SesSignature.TryDecode(signedValue, out var ses, out var sesError))
         {
-            checks.Add(new Check("ses-signature", CheckOutcome.Failed, "SignedValue.dat is not an SES_Signature: " + sesError, SubIndication.FormatFailure));
+            checks.Add(new CheckResult("ses-signature", CheckOutcome.Failed, "SignedValue.dat is not an SES_Signature: " + sesError, SubIndication.FormatFailure));
             return Report();
         }
 
@@ -179,21 +179,21 @@ public static class OfdVerifier
         signer = ses.SignerCertificate.Subject;
         if (ses.TimeInfo is null)
         {
-            checks.Add(new Check("signing-time", CheckOutcome.Indeterminate, "the signature's time cannot be read, so validity at signing cannot be judged", SubIndication.FormatFailure));
+            checks.Add(new CheckResult("signing-time", CheckOutcome.Indeterminate, "the signature's time cannot be read, so validity at signing cannot be judged", SubIndication.FormatFailure));
         }
 
-        checks.Add(new Check("ses-signature", CheckOutcome.Passed, $"GB/T 38540 SES_Signature version {ses.Version}"));
+        checks.Add(new CheckResult("ses-signature", CheckOutcome.Passed, $"GB/T 38540 SES_Signature version {ses.Version}"));
 
         // GB/T 38540 7.2: dataHash is the SM3 of the signature file named by propertyInfo.
         checks.Add(ses.DataHash.Span.SequenceEqual(Sm3.Hash(signatureBytes))
-            ? new Check("data-hash", CheckOutcome.Passed, "TBS_Sign.dataHash equals the SM3 of Signature.xml")
-            : new Check("data-hash", CheckOutcome.Failed, "TBS_Sign.dataHash differs from the SM3 of Signature.xml: the signature file was changed", SubIndication.HashFailure));
+            ? new CheckResult("data-hash", CheckOutcome.Passed, "TBS_Sign.dataHash equals the SM3 of Signature.xml")
+            : new CheckResult("data-hash", CheckOutcome.Failed, "TBS_Sign.dataHash differs from the SM3 of Signature.xml: the signature file was changed", SubIndication.HashFailure));
         checks.Add(OfdPath.TryResolve(string.Empty, ses.PropertyInfo, out var propertyPath) && propertyPath == signaturePath
-            ? new Check("property-info", CheckOutcome.Passed, $"propertyInfo names {ses.PropertyInfo}")
-            : new Check("property-info", CheckOutcome.Failed, $"propertyInfo names '{ses.PropertyInfo}', not this signature file", SubIndication.FormatFailure));
+            ? new CheckResult("property-info", CheckOutcome.Passed, $"propertyInfo names {ses.PropertyInfo}")
+            : new CheckResult("property-info", CheckOutcome.Failed, $"propertyInfo names '{ses.PropertyInfo}', not this signature file", SubIndication.FormatFailure));
         checks.Add(ses.VerifySignature()
-            ? new Check("signature-value", CheckOutcome.Passed, $"SM2 signature over TBS_Sign verifies with the signer's certificate ({signer})")
-            : new Check("signature-value", CheckOutcome.Failed, "the SM2 signature over TBS_Sign does not verify", SubIndication.SigCryptoFailure));
+            ? new CheckResult("signature-value", CheckOutcome.Passed, $"SM2 signature over TBS_Sign verifies with the signer's certificate ({signer})")
+            : new CheckResult("signature-value", CheckOutcome.Failed, "the SM2 signature over TBS_Sign does not verify", SubIndication.SigCryptoFailure));
 
         var signingTime = ses.TimeInfo ?? options.Clock.GetUtcNow();
         CheckSeal(files, folder, xml, ses, signingTime, options, checks, ref sealSummary);
@@ -205,7 +205,7 @@ public static class OfdVerifier
         OfdFileSet files,
         string folder,
         OfdSignatureXml.SignatureFile xml,
-        List<Check> checks,
+        List<CheckResult> checks,
         HashSet<string> coveredByAny,
         string signaturesPath,
         ref string coverage)
@@ -213,7 +213,7 @@ public static class OfdVerifier
         // GB/T 33190 §18.2.2: CheckMethod names the digest; implementations write "SM3" or its OID.
         if (xml.CheckMethod is not ("SM3" or "sm3" or Oids.Sm3))
         {
-            checks.Add(new Check("check-method", CheckOutcome.Failed, $"digest method '{xml.CheckMethod}' is not accepted (SM3 is required)", SubIndication.CryptoConstraintsFailure));
+            checks.Add(new CheckResult("check-method", CheckOutcome.Failed, $"digest method '{xml.CheckMethod}' is not accepted (SM3 is required)", SubIndication.CryptoConstraintsFailure));
             return;
         }
 
@@ -224,7 +224,7 @@ public static class OfdVerifier
             if (!OfdPath.TryResolve(folder, fileRef, out var path) || !files.Contains(path))
             {
                 failures++;
-                checks.Add(new Check($"reference:{fileRef}", CheckOutcome.Failed, $"{fileRef} is signed but missing from the package", SubIndication.HashFailure));
+                checks.Add(new CheckResult($"reference:{fileRef}", CheckOutcome.Failed, $"{fileRef} is signed but missing from the package", SubIndication.HashFailure));
                 continue;
             }
 
@@ -242,17 +242,17 @@ public static class OfdVerifier
             if (expected is null || !expected.AsSpan().SequenceEqual(Sm3.Hash(files.Get(path))))
             {
                 failures++;
-                checks.Add(new Check($"reference:{OfdPath.ToAbsolute(path)}", CheckOutcome.Failed, $"{OfdPath.ToAbsolute(path)} was changed after signing (SM3 differs)", SubIndication.HashFailure));
+                checks.Add(new CheckResult($"reference:{OfdPath.ToAbsolute(path)}", CheckOutcome.Failed, $"{OfdPath.ToAbsolute(path)} was changed after signing (SM3 differs)", SubIndication.HashFailure));
             }
             else
             {
-                checks.Add(new Check($"reference:{OfdPath.ToAbsolute(path)}", CheckOutcome.Passed, "SM3 digest matches"));
+                checks.Add(new CheckResult($"reference:{OfdPath.ToAbsolute(path)}", CheckOutcome.Passed, "SM3 digest matches"));
             }
         }
 
         if (covered.Count == 0)
         {
-            checks.Add(new Check("references", CheckOutcome.Failed, "the signature covers no file", SubIndication.SignedDataNotFound));
+            checks.Add(new CheckResult("references", CheckOutcome.Failed, "the signature covers no file", SubIndication.SignedDataNotFound));
         }
 
         var wholeDocument = covered.Contains(signaturesPath);
@@ -264,7 +264,7 @@ public static class OfdVerifier
         byte[] signedValue,
         OfdSignatureXml.SignatureFile xml,
         OfdVerificationOptions options,
-        List<Check> checks,
+        List<CheckResult> checks,
         ref string? signer,
         ref DateTimeOffset? time)
     {
@@ -279,13 +279,13 @@ public static class OfdVerifier
         if (match is null)
         {
             checks.Add(options.KnownSignerCertificates.Count == 0
-                ? new Check("signature-value", CheckOutcome.Indeterminate, "a digital signature (Type=\"Sign\") without its certificate: supply the signer's certificate to check it", SubIndication.NoSigningCertificateFound)
-                : new Check("signature-value", CheckOutcome.Indeterminate, "the signature verifies with none of the supplied certificates", SubIndication.NoSigningCertificateFound));
+                ? new CheckResult("signature-value", CheckOutcome.Indeterminate, "a digital signature (Type=\"Sign\") without its certificate: supply the signer's certificate to check it", SubIndication.NoSigningCertificateFound)
+                : new CheckResult("signature-value", CheckOutcome.Indeterminate, "the signature verifies with none of the supplied certificates", SubIndication.NoSigningCertificateFound));
             return;
         }
 
         signer = match.Subject;
-        checks.Add(new Check("signature-value", CheckOutcome.Passed, $"SM2 signature over Signature.xml verifies with the supplied certificate ({signer})"));
+        checks.Add(new CheckResult("signature-value", CheckOutcome.Passed, $"SM2 signature over Signature.xml verifies with the supplied certificate ({signer})"));
         checks.Add(CertificateCheck("signer-certificate", match, time ?? options.Clock.GetUtcNow(), options.Signers, options.Clock));
     }
 
@@ -296,55 +296,54 @@ public static class OfdVerifier
         SesSignature ses,
         DateTimeOffset signingTime,
         OfdVerificationOptions options,
-        List<Check> checks,
+        List<CheckResult> checks,
         ref SealSummary? summary)
     {
         var seal = ses.Seal;
         summary = new SealSummary(seal.EsId, seal.Name, (int)seal.Version, seal.ValidStart, seal.ValidEnd, seal.MakerCertificate.Subject);
         checks.Add(seal.VerifyMakerSignature()
-            ? new Check("seal-signature", CheckOutcome.Passed, $"the seal {seal.EsId} ({seal.Name}) is signed by its maker ({seal.MakerCertificate.Subject})")
-            : new Check("seal-signature", CheckOutcome.Failed, $"the maker's signature on seal {seal.EsId} does not verify: the seal was altered", SubIndication.SigCryptoFailure));
+            ? new CheckResult("seal-signature", CheckOutcome.Passed, $"the seal {seal.EsId} ({seal.Name}) is signed by its maker ({seal.MakerCertificate.Subject})")
+            : new CheckResult("seal-signature", CheckOutcome.Failed, $"the maker's signature on seal {seal.EsId} does not verify: the seal was altered", SubIndication.SigCryptoFailure));
 
         if (xml.SealLoc is not null)
         {
             checks.Add(OfdPath.TryResolve(folder, xml.SealLoc, out var sealPath) && files.Contains(sealPath)
                 && files.Get(sealPath).AsSpan().SequenceEqual(seal.Encoded.Span)
-                ? new Check("seal-file", CheckOutcome.Passed, "the seal file equals the seal inside the signature")
-                : new Check("seal-file", CheckOutcome.Failed, $"the seal file {xml.SealLoc} differs from the seal inside the signature", SubIndication.HashFailure));
+                ? new CheckResult("seal-file", CheckOutcome.Passed, "the seal file equals the seal inside the signature")
+                : new CheckResult("seal-file", CheckOutcome.Failed, $"the seal file {xml.SealLoc} differs from the seal inside the signature", SubIndication.HashFailure));
         }
 
         // GB/T 38540 7.3 d): the seal must be valid at the signing time.
         checks.Add(seal.IsValidAt(signingTime)
-            ? new Check("seal-validity", CheckOutcome.Passed, $"the seal was valid at the signing time ({seal.ValidStart:yyyy-MM-dd} – {seal.ValidEnd:yyyy-MM-dd})")
-            : new Check("seal-validity", CheckOutcome.Indeterminate, $"the signing time {signingTime:yyyy-MM-dd HH:mm:ss} is outside the seal's validity ({seal.ValidStart:yyyy-MM-dd} – {seal.ValidEnd:yyyy-MM-dd})", SubIndication.OutOfBoundsNoPoe));
+            ? new CheckResult("seal-validity", CheckOutcome.Passed, $"the seal was valid at the signing time ({seal.ValidStart:yyyy-MM-dd} – {seal.ValidEnd:yyyy-MM-dd})")
+            : new CheckResult("seal-validity", CheckOutcome.Indeterminate, $"the signing time {signingTime:yyyy-MM-dd HH:mm:ss} is outside the seal's validity ({seal.ValidStart:yyyy-MM-dd} – {seal.ValidEnd:yyyy-MM-dd})", SubIndication.OutOfBoundsNoPoe));
 
         // GB/T 38540 7.3 c): the signer's certificate must be one the seal lists.
         checks.Add(seal.ListsSigner(ses.SignerCertificate)
-            ? new Check("seal-lists-signer", CheckOutcome.Passed, "the seal lists the signer's certificate")
-            : new Check("seal-lists-signer", CheckOutcome.Failed, "the signer's certificate is not among the certificates the seal lists", SubIndication.SigConstraintsFailure));
+            ? new CheckResult("seal-lists-signer", CheckOutcome.Passed, "the seal lists the signer's certificate")
+            : new CheckResult("seal-lists-signer", CheckOutcome.Failed, "the signer's certificate is not among the certificates the seal lists", SubIndication.SigConstraintsFailure));
 
         checks.Add(CertificateCheck("seal-maker-certificate", seal.MakerCertificate, signingTime, options.SealMakers, options.Clock));
 
         if (options.SealRevocations?.Invoke(seal.EsId) is { } revocation)
         {
             checks.Add(revocation.RevokedAt <= signingTime
-                ? new Check("seal-revocation", CheckOutcome.Failed, $"the seal was revoked on {revocation.RevokedAt:yyyy-MM-dd} ({revocation.Reason}), before the signing time", SubIndication.Revoked)
-                : new Check("seal-revocation", CheckOutcome.Warning, $"the seal was revoked on {revocation.RevokedAt:yyyy-MM-dd} ({revocation.Reason}), after the signing time"));
+                ? new CheckResult("seal-revocation", CheckOutcome.Failed, $"the seal was revoked on {revocation.RevokedAt:yyyy-MM-dd} ({revocation.Reason}), before the signing time", SubIndication.Revoked)
+                : new CheckResult("seal-revocation", CheckOutcome.Warning, $"the seal was revoked on {revocation.RevokedAt:yyyy-MM-dd} ({revocation.Reason}), after the signing time"));
         }
         else if (options.SealRevocations is not null)
         {
-            checks.Add(new Check("seal-revocation", CheckOutcome.Passed, "the seal is not revoked in the registry"));
+            checks.Add(new CheckResult("seal-revocation", CheckOutcome.Passed, "the seal is not revoked in the registry"));
         }
     }
 
-    private static Check CertificateCheck(string id, X509Certificate2 certificate, DateTimeOffset signingTime, CertificateValidator? validator, TimeProvider clock)
+    private static CheckResult CertificateCheck(string id, X509Certificate2 certificate, DateTimeOffset signingTime, CertificateValidator? validator, TimeProvider clock)
     {
-        _ = clock;
         if (validator is null)
         {
-            return new Check(id, CheckOutcome.Indeterminate, $"no trust anchors are configured for {certificate.Subject}", SubIndication.NoCertificateChainFound);
+            return new CheckResult(id, CheckOutcome.Indeterminate, $"no trust anchors are configured for {certificate.Subject}", SubIndication.NoCertificateChainFound);
         }
 
-        return validator.ToCheck(id, certificate, signingTime);
+        return validator.ToCheck(id, certificate, signingTime, clock.GetUtcNow());
     }
 }

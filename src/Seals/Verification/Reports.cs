@@ -24,7 +24,7 @@ public enum CheckOutcome
 /// <param name="Outcome">Its result.</param>
 /// <param name="Message">A short human explanation (never key material; may name files and certificate subjects).</param>
 /// <param name="SubIndication">The ETSI sub-indication this check implies when it does not pass.</param>
-public sealed record Check(string Id, CheckOutcome Outcome, string Message, SubIndication SubIndication = SubIndication.None);
+public sealed record CheckResult(string Id, CheckOutcome Outcome, string Message, SubIndication SubIndication = SubIndication.None);
 
 /// <summary>The seal used by a signature, as far as it could be read.</summary>
 /// <param name="EsId">印章编码.</param>
@@ -51,7 +51,7 @@ public sealed record SignatureReport(
     string? Signer,
     DateTimeOffset? SigningTime,
     SealSummary? Seal,
-    IReadOnlyList<Check> Checks,
+    IReadOnlyList<CheckResult> Checks,
     Indication Indication,
     SubIndication SubIndication,
     string Coverage);
@@ -69,15 +69,15 @@ public sealed record DocumentReport(
     string Sha256,
     string Sm3,
     IReadOnlyList<SignatureReport> Signatures,
-    IReadOnlyList<Check> DocumentChecks,
+    IReadOnlyList<CheckResult> DocumentChecks,
     Indication Indication,
     SubIndication SubIndication)
 {
     /// <summary>Derives a signature's indication from its checks: any failure → TOTAL-FAILED, else any indeterminate → INDETERMINATE.</summary>
-    public static (Indication Indication, SubIndication SubIndication) Conclude(IEnumerable<Check> checks)
+    public static (Indication Indication, SubIndication SubIndication) Conclude(IEnumerable<CheckResult> checks)
     {
         ArgumentNullException.ThrowIfNull(checks);
-        var list = checks as IReadOnlyCollection<Check> ?? checks.ToList();
+        var list = checks as IReadOnlyCollection<CheckResult> ?? checks.ToList();
         if (list.FirstOrDefault(c => c.Outcome == CheckOutcome.Failed) is { } failed)
         {
             return (Indication.TotalFailed, failed.SubIndication == SubIndication.None ? SubIndication.FormatFailure : failed.SubIndication);
@@ -92,7 +92,7 @@ public sealed record DocumentReport(
     }
 
     /// <summary>Combines signature results and document checks into the document's verdict.</summary>
-    public static (Indication Indication, SubIndication SubIndication) Conclude(IReadOnlyList<SignatureReport> signatures, IEnumerable<Check> documentChecks)
+    public static (Indication Indication, SubIndication SubIndication) Conclude(IReadOnlyList<SignatureReport> signatures, IEnumerable<CheckResult> documentChecks)
     {
         ArgumentNullException.ThrowIfNull(signatures);
         var fromChecks = Conclude(documentChecks);

@@ -11,9 +11,9 @@ public class ReportTests
     public void A_failed_check_outranks_an_indeterminate_one()
     {
         var (indication, sub) = DocumentReport.Conclude([
-            new Check("chain", CheckOutcome.Indeterminate, "unknown issuer", SubIndication.NoCertificateChainFound),
-            new Check("digest", CheckOutcome.Failed, "digest differs", SubIndication.HashFailure),
-            new Check("expiry", CheckOutcome.Warning, "expired after signing"),
+            new CheckResult("chain", CheckOutcome.Indeterminate, "unknown issuer", SubIndication.NoCertificateChainFound),
+            new CheckResult("digest", CheckOutcome.Failed, "digest differs", SubIndication.HashFailure),
+            new CheckResult("expiry", CheckOutcome.Warning, "expired after signing"),
         ]);
 
         Assert.Equal((Indication.TotalFailed, SubIndication.HashFailure), (indication, sub));
@@ -23,7 +23,7 @@ public class ReportTests
     public void Warnings_alone_still_pass()
     {
         Assert.Equal((Indication.TotalPassed, SubIndication.None),
-            DocumentReport.Conclude([new Check("expiry", CheckOutcome.Warning, "expired after signing"), new Check("x", CheckOutcome.NotApplicable, "-")]));
+            DocumentReport.Conclude([new CheckResult("expiry", CheckOutcome.Warning, "expired after signing"), new CheckResult("x", CheckOutcome.NotApplicable, "-")]));
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public class ReportTests
         Assert.Equal(Indication.TotalPassed, DocumentReport.Conclude([Signature(Indication.TotalPassed, SubIndication.None)], []).Indication);
         Assert.Equal(Indication.Indeterminate, DocumentReport.Conclude([], []).Indication);
         Assert.Equal(Indication.TotalFailed, DocumentReport.Conclude(
-            [Signature(Indication.TotalPassed, SubIndication.None)], [new Check("zip", CheckOutcome.Failed, "bad", SubIndication.FormatFailure)]).Indication);
+            [Signature(Indication.TotalPassed, SubIndication.None)], [new CheckResult("zip", CheckOutcome.Failed, "bad", SubIndication.FormatFailure)]).Indication);
     }
 
     [Fact]
