@@ -24,7 +24,12 @@ internal static class OfdSignatureXml
 
     public static (List<Entry> Entries, long MaxSignId) ReadList(XDocument signatures)
     {
-        var root = signatures.Root ?? throw new OfdFormatException("Signatures.xml has no root element.");
+        var root = signatures.Root;
+        if (root is null || root.Name != Ofd + "Signatures")
+        {
+            throw new OfdFormatException("The signature list's root element is not ofd:Signatures.");
+        }
+
         var entries = root.Elements(Ofd + "Signature")
             .Select(e => new Entry(
                 (string?)e.Attribute("ID") ?? throw new OfdFormatException("A Signature in Signatures.xml has no ID."),

@@ -67,9 +67,13 @@ public static class OfdVerifier
         var ofdXml = files.LoadXml("OFD.xml");
         var docBody = ofdXml.Root?.Element(OfdSignatureXml.Ofd + "DocBody") ?? throw new OfdFormatException("OFD.xml has no DocBody.");
         var signaturesLoc = (string?)docBody.Element(OfdSignatureXml.Ofd + "Signatures");
+        var leftovers = files.Paths.Where(IsSignatureFile).ToList();
         if (signaturesLoc is null)
         {
-            documentChecks.Add(new CheckResult("signatures", CheckOutcome.Indeterminate, "the document has no signatures", SubIndication.SignedDataNotFound));
+            // Signature files with no list pointing at them: the list (or OFD.xml's link to it) was removed or damaged.
+            documentChecks.Add(leftovers.Count == 0
+                ? new CheckResult("signatures", CheckOutcome.Indeterminate, "the document has no signatures", SubIndication.SignedDataNotFound)
+                : new CheckResult("signatures", CheckOutcome.Failed, $"OFD.xml names no signature list, yet the package holds signature files ({OfdPath.ToAbsolute(leftovers[0])})", SubIndication.FormatFailure));
             return Conclude(sha256, sm3, [], documentChecks);
         }
 
@@ -89,6 +93,15 @@ public static class OfdVerifier
             reports.Add(VerifyOne(files, signaturesPath, entry, index, options, covered, signatureFiles));
         }
 
+        // A signature removed from the list leaves its files behind: that is tampering, not an unsigned addition.
+        var unlisted = leftovers.Where(p => !signatureFiles.Contains(p)).ToList();
+        if (unlisted.Count > 0)
+        {
+            documentChecks.Add(new CheckResult("unlisted-signatures", CheckOutcome.Failed,
+                $"signature files the signature list does not name (a signature was removed from the list): {string.Join(", ", unlisted.Select(OfdPath.ToAbsolute))}",
+                SubIndication.FormatFailure));
+        }
+
         // Files no signature covers: harmless unless something signed refers to them, but the verifier must say they were added.
         var uncovered = files.Paths.Where(p => !covered.Contains(p) && !signatureFiles.Contains(p)).ToList();
         documentChecks.Add(uncovered.Count == 0
@@ -100,9 +113,12 @@ public static class OfdVerifier
 
     private static DocumentReport Conclude(string sha256, string sm3, IReadOnlyList<SignatureReport> reports, List<CheckResult> documentChecks)
     {
-        var (indication, sub) = DocumentReport.Conclude(reports, documentChecks.Where(c => c.Id != "signatures" || reports.Count > 0));
+        var (indication, sub) = DocumentReport.Conclude(reports, documentChecks);
         return new DocumentReport("ofd", sha256, sm3, reports, documentChecks, indication, sub);
     }
+
+    private static bool IsSignatureFile(string path) =>
+        path.EndsWith("/Signature.xml", StringComparison.Ordinal) || path.EndsWith("/SignedValue.dat", StringComparison.Ordinal);
 
     private static SignatureReport VerifyOne(
         OfdFileSet files,
