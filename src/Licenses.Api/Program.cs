@@ -4,6 +4,7 @@ using ElectronicLicense.Api.Catalog;
 using ElectronicLicense.Api.Departments;
 using ElectronicLicense.Api.Licenses;
 using ElectronicLicense.Api.Problems;
+using ElectronicLicense.Api.Seals;
 using ElectronicLicense.Licenses;
 using ElectronicLicense.Licenses.Catalog;
 using Microsoft.AspNetCore.Authentication;
@@ -45,12 +46,23 @@ catch (InvalidDataException e)
     await Console.Error.WriteLineAsync("Cannot start: departments file: " + e.Message);
     return 2;
 }
+catch (InvalidOperationException e)
+{
+    // Missing font, unreadable trusted certificate, key store password: the message says what to fix and holds no secret.
+    await Console.Error.WriteLineAsync("Cannot start: " + e.Message);
+    return 2;
+}
 
 var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ElectronicLicense.Startup");
 log.LogInformation("License catalog: {Count} types loaded", startup.CatalogTypes);
 foreach (var warning in startup.Warnings)
 {
     log.LogWarning("Catalog: {Warning}", warning);
+}
+
+if (startup.SealsMade > 0)
+{
+    log.LogInformation("Seals: {Count} demo seals made for the departments the signature policies name", startup.SealsMade);
 }
 
 if (startup.DemoCredentialsFile is not null)
@@ -75,6 +87,7 @@ app.MapOpenApi();
 app.MapCatalogApi();
 app.MapLicensesApi();
 app.MapDepartmentsApi();
+app.MapSealsApi();
 app.MapGet("/", () => TypedResults.Redirect("/openapi/v1.json")).ExcludeFromDescription();
 
 await app.RunAsync();

@@ -1,6 +1,8 @@
 using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Departments;
+using ElectronicLicense.Licenses.Issuance;
 using ElectronicLicense.Licenses.Persistence;
+using ElectronicLicense.Licenses.Sealing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +17,11 @@ public sealed record RegistryStartup(
     int CatalogTypes,
     string? DemoCredentialsFile,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? DemoCredentials,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>Seals made at this start for departments that had none (embedded default).</summary>
+    public int SealsMade { get; init; }
+}
 
 /// <summary>Prepares the registry before it serves: loads the catalog, creates the database schema, seeds demo departments.</summary>
 public sealed class RegistryInitializer
@@ -25,14 +31,23 @@ public sealed class RegistryInitializer
     private readonly DepartmentDirectory departments;
     private readonly StorageOptions storage;
     private readonly DepartmentOptions departmentOptions;
+    private readonly SealRegistry seals;
+    private readonly SealingOptions sealing;
+    private readonly IssuanceOptions issuance;
 
     internal RegistryInitializer(
         LicenseCatalog catalog,
         IDbContextFactory<RegistryDbContext> contexts,
         DepartmentDirectory departments,
         IOptions<StorageOptions> storage,
-        IOptions<DepartmentOptions> departmentOptions)
+        IOptions<DepartmentOptions> departmentOptions,
+        SealRegistry seals,
+        IOptions<SealingOptions> sealing,
+        IOptions<IssuanceOptions> issuance)
     {
+        this.seals = seals;
+        this.sealing = sealing.Value;
+        this.issuance = issuance.Value;
         this.catalog = catalog;
         this.contexts = contexts;
         this.departments = departments;
@@ -44,6 +59,12 @@ public sealed class RegistryInitializer
     /// <exception cref="CatalogException">A schema file is broken.</exception>
     public async Task<RegistryStartup> InitializeAsync(CancellationToken cancellationToken = default)
     {
+        if (!File.Exists(issuance.FontPath))
+        {
+            throw new InvalidOperationException(
+                $"The font licenses are rendered with is missing: {issuance.FontPath}. Install it (Debian: apt-get install fonts-lxgw-wenkai; scripts/run.sh does this) or set Issuance:FontPath to a TrueType (.ttf) CJK font.");
+        }
+
         Directory.CreateDirectory(storage.DataDirectory);
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
@@ -78,6 +99,9 @@ public sealed class RegistryInitializer
         var warnings = catalog.Types
             .SelectMany(t => t.Issuers.Where(i => !known.Contains(i)).Select(i => $"{t.SourceFile}: issuer {i} is not a known department"))
             .ToArray();
-        return new RegistryStartup(catalog.Types.Count, credentialsFile, tokens, warnings);
+        // The embedded default seals licenses from the first push: the registry's keys and a seal per department and kind the
+        // catalog's signature policies need. Production turns this off and has administrators make seals (POST /api/v1/seals).
+        var sealsMade = sealing.CreateDemoSeals ? await seals.EnsureSealsForCatalogAsync(catalog, cancellationToken) : 0;
+        return new RegistryStartup(catalog.Types.Count, credentialsFile, tokens, warnings) { SealsMade = sealsMade };
     }
 }

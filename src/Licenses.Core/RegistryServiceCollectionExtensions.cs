@@ -1,8 +1,10 @@
 using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Ingest;
+using ElectronicLicense.Licenses.Issuance;
 using ElectronicLicense.Licenses.Persistence;
 using ElectronicLicense.Licenses.Registry;
+using ElectronicLicense.Licenses.Sealing;
 using ElectronicLicense.Licenses.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -16,7 +18,7 @@ namespace ElectronicLicense.Licenses;
 public static class RegistryServiceCollectionExtensions
 {
     /// <summary>Adds the catalog, storage, 归集, queries, lifecycle and departments, configured from <paramref name="configuration"/>.</summary>
-    /// <remarks>Sections: <c>Storage</c>, <c>Catalog</c>, <c>Ingest</c>, <c>Departments</c>. Call <see cref="RegistryInitializer.InitializeAsync"/> before serving.</remarks>
+    /// <remarks>Sections: <c>Storage</c>, <c>Catalog</c>, <c>Ingest</c>, <c>Departments</c>, <c>Sealing</c>, <c>Issuance</c>. Call <see cref="RegistryInitializer.InitializeAsync"/> before serving.</remarks>
     public static IServiceCollection AddLicenseRegistry(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
@@ -31,20 +33,41 @@ public static class RegistryServiceCollectionExtensions
             Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory, "objects")));
 
         services.AddSingleton(sp => new DepartmentDirectory(Contexts(sp), Clock(sp)));
+        services.Configure<SealingOptions>(configuration.GetSection(SealingOptions.Section));
+        services.AddLicenseIssuance(configuration);
+        services.AddSingleton(sp => new RegistryKeys(
+            sp.GetRequiredService<IOptions<SealingOptions>>(), sp.GetRequiredService<IOptions<StorageOptions>>(), Clock(sp)));
+        services.AddSingleton(sp => new SealRegistry(
+            Contexts(sp),
+            sp.GetRequiredService<RegistryKeys>(),
+            sp.GetRequiredService<DepartmentDirectory>(),
+            Clock(sp),
+            sp.GetRequiredService<IOptions<SealingOptions>>(),
+            sp.GetRequiredService<IOptions<IssuanceOptions>>()));
+        services.AddSingleton(sp => new LicenseDocumentIssuer(
+            sp.GetRequiredService<LicenseOfdRenderer>(),
+            sp.GetRequiredService<SealRegistry>(),
+            sp.GetRequiredService<RegistryKeys>(),
+            sp.GetRequiredService<IObjectStore>()));
         services.AddSingleton(sp => new IngestService(
             Contexts(sp),
             sp.GetRequiredService<LicenseCatalog>(),
             sp.GetRequiredService<IObjectStore>(),
             Clock(sp),
-            sp.GetRequiredService<IOptions<IngestOptions>>()));
-        services.AddSingleton(sp => new LicenseQueryService(Contexts(sp), sp.GetRequiredService<LicenseCatalog>(), Clock(sp)));
+            sp.GetRequiredService<IOptions<IngestOptions>>(),
+            sp.GetRequiredService<LicenseDocumentIssuer>(),
+            sp.GetRequiredService<DepartmentDirectory>()));
+        services.AddSingleton(sp => new LicenseQueryService(Contexts(sp), sp.GetRequiredService<LicenseCatalog>(), Clock(sp), sp.GetRequiredService<IObjectStore>()));
         services.AddSingleton(sp => new LifecycleService(Contexts(sp), sp.GetRequiredService<LicenseQueryService>(), Clock(sp)));
         services.AddSingleton(sp => new RegistryInitializer(
             sp.GetRequiredService<LicenseCatalog>(),
             Contexts(sp),
             sp.GetRequiredService<DepartmentDirectory>(),
             sp.GetRequiredService<IOptions<StorageOptions>>(),
-            sp.GetRequiredService<IOptions<DepartmentOptions>>()));
+            sp.GetRequiredService<IOptions<DepartmentOptions>>(),
+            sp.GetRequiredService<SealRegistry>(),
+            sp.GetRequiredService<IOptions<SealingOptions>>(),
+            sp.GetRequiredService<IOptions<IssuanceOptions>>()));
         return services;
     }
 

@@ -21,6 +21,7 @@ internal static class LicensesApi
         group.MapPost("/batch", PushBatch).RequireAuthorization(Policies.Issuer);
         group.MapPost("/search", Search).RequireAuthorization(Policies.AnyDepartment);
         group.MapGet("/{id}", Get).RequireAuthorization(Policies.AnyDepartment);
+        group.MapGet("/{id}/document", Document).RequireAuthorization(Policies.AnyDepartment);
         group.MapPost("/{id}/revoke", (string id, StatusChangeRequest body, HttpContext context, LifecycleService lifecycle) =>
             Change(id, LifecycleAction.Revoke, body, context, lifecycle)).RequireAuthorization(Policies.IssuerOrAdmin);
         group.MapPost("/{id}/suspend", (string id, StatusChangeRequest body, HttpContext context, LifecycleService lifecycle) =>
@@ -88,6 +89,24 @@ internal static class LicensesApi
     {
         var view = await queries.GetAsync(DepartmentTokenHandler.Caller(context), ParseId(id), cancellationToken);
         return TypedResults.Ok(LicenseResponse.From(view));
+    }
+
+    /// <summary>The sealed document of a license version (<c>?format=ofd</c>, the default), as stored: its hashes in headers.</summary>
+    private static async Task<FileStreamHttpResult> Document(
+        string id, string? format, HttpContext context, LicenseQueryService queries, CancellationToken cancellationToken)
+    {
+        format = (format ?? "ofd").ToLowerInvariant();
+        if (format is not ("ofd" or "pdf"))
+        {
+            throw new RegistryException(RegistryErrorCodes.ValidationFailed, "The document format is invalid.", [new FieldError("/format", "must be ofd or pdf")]);
+        }
+
+        var licenseId = ParseId(id);
+        var (document, content) = await queries.OpenDocumentAsync(DepartmentTokenHandler.Caller(context), licenseId, format, cancellationToken);
+        context.Response.Headers["X-Content-SHA256"] = document.Sha256;
+        context.Response.Headers["X-Content-SM3"] = document.Sm3;
+        context.Response.Headers.ETag = $"\"{document.Sha256}\"";
+        return TypedResults.File(content, format == "ofd" ? "application/ofd" : "application/pdf", $"{licenseId.Value}.{format}");
     }
 
     private static async Task<Ok<LicenseSummaryResponse[]>> Search(

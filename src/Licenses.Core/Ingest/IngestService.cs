@@ -5,6 +5,7 @@ using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
+using ElectronicLicense.Licenses.Issuance;
 using ElectronicLicense.Licenses.Persistence;
 using ElectronicLicense.Licenses.Registry;
 using ElectronicLicense.Licenses.Storage;
@@ -27,15 +28,21 @@ public sealed class IngestService
     private readonly SubmissionParser parser;
     private readonly int chunkSize;
     private readonly long maxLineBytes;
+    private readonly LicenseDocumentIssuer? documentIssuer;
+    private readonly DepartmentDirectory? departments;
 
     internal IngestService(
         IDbContextFactory<RegistryDbContext> contexts,
         LicenseCatalog catalog,
         IObjectStore objects,
         TimeProvider clock,
-        IOptions<IngestOptions> options)
+        IOptions<IngestOptions> options,
+        LicenseDocumentIssuer? documents = null,
+        DepartmentDirectory? departments = null)
     {
         this.contexts = contexts;
+        documentIssuer = documents;
+        this.departments = departments;
         this.objects = objects;
         this.clock = clock;
         parser = new SubmissionParser(catalog, new UsccAllowList(options.Value.UsccAllowList), clock);
@@ -186,6 +193,8 @@ public sealed class IngestService
             .ToListAsync(cancellationToken);
         var byKey = existing.ToDictionary(l => (l.TypeCode, l.Number));
         var serials = await ReserveSerialsAsync(db, items, byKey, issuer, cancellationToken);
+        var directory = documentIssuer is null ? null : (await departments!.ListAsync(cancellationToken)).ToDictionary(d => d.Code);
+        var fresh = new List<(LicenseSubmission Submission, LicenseVersionRecord Version)>();
 
         var results = new List<IngestResult>(items.Count);
         foreach (var item in items)
@@ -209,7 +218,17 @@ public sealed class IngestService
                 SourceDocumentLength = document?.Length,
             };
 
-            if (!byKey.TryGetValue((submission.Type.Code, submission.Number), out var license))
+            var known = byKey.TryGetValue((submission.Type.Code, submission.Number), out var license);
+            if (document is null && directory is not null
+                && (!known || license!.Versions.Single(v => v.Version == license.CurrentVersion).ContentSha256 != hash)
+                && await documentIssuer!.NotReadyAsync(submission.Type, caller.Department, directory, cancellationToken) is { } notReady)
+            {
+                // Nothing is stored for a license its signers cannot seal; the serial stays unused.
+                results.Add(IngestResult.Rejected(notReady));
+                continue;
+            }
+
+            if (!known)
             {
                 if (submission.ChangeReason is not null)
                 {
@@ -239,16 +258,73 @@ public sealed class IngestService
                 };
                 db.Licenses.Add(license);
                 byKey[(license.TypeCode, license.Number)] = license;
+                fresh.Add((submission, version));
                 results.Add(new IngestResult(IngestOutcome.Created, version.LicenseId, hash, now, null));
                 continue;
             }
 
-            results.Add(ApplyToExisting(license, version, submission, now));
+            var applied = ApplyToExisting(license!, version, submission, now);
+            if (applied.Outcome == IngestOutcome.NewVersion)
+            {
+                fresh.Add((submission, version));
+            }
+
+            results.Add(applied);
         }
 
+        await AttachDocumentsAsync(caller, fresh, directory, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return results;
+    }
+
+    /// <summary>Records each new version's documents: a pushed file as received, otherwise the OFD rendered and sealed now.</summary>
+    /// <remarks>Runs inside the chunk's transaction, so a license is never stored without its document; files are content-addressed, so a rolled-back chunk leaves only unreferenced blobs.</remarks>
+    private async Task AttachDocumentsAsync(
+        DepartmentIdentity caller,
+        List<(LicenseSubmission Submission, LicenseVersionRecord Version)> fresh,
+        Dictionary<UnifiedSocialCreditCode, Department>? directory,
+        DateTime now,
+        CancellationToken cancellationToken)
+    {
+        foreach (var (submission, version) in fresh.Where(f => f.Submission.Document is not null))
+        {
+            var document = submission.Document!;
+            version.Documents.Add(new LicenseDocumentRecord
+            {
+                Format = document.Format,
+                Origin = "pushed",
+                Sha256 = version.SourceDocumentSha256!,
+                Sm3 = Convert.ToHexStringLower(Seals.Pki.Sm3.Hash(document.Content)),
+                Length = document.Content.Length,
+                Signers = string.Empty,
+                CreatedAtUtc = now,
+            });
+        }
+
+        if (documentIssuer is null || directory is null)
+        {
+            return;
+        }
+
+        var toIssue = fresh.Where(f => f.Submission.Document is null).ToList();
+        var issued = new LicenseDocumentRecord[toIssue.Count];
+        var at = new DateTimeOffset(now, TimeSpan.Zero);
+
+        // Rendering and SM2 signing are CPU-bound and independent per license.
+        await Parallel.ForEachAsync(Enumerable.Range(0, toIssue.Count), new ParallelOptions
+        {
+            CancellationToken = cancellationToken,
+            MaxDegreeOfParallelism = Environment.ProcessorCount,
+        }, async (i, token) =>
+        {
+            var (submission, version) = toIssue[i];
+            issued[i] = await documentIssuer.IssueOfdAsync(submission.Type, caller.Department, directory, version.LicenseId, version.DataJson, at, token);
+        });
+        for (var i = 0; i < toIssue.Count; i++)
+        {
+            toIssue[i].Version.Documents.Add(issued[i]);
+        }
     }
 
     private static IngestResult ApplyToExisting(LicenseRecord license, LicenseVersionRecord version, LicenseSubmission submission, DateTime now)

@@ -71,6 +71,7 @@ internal sealed class LicenseVersionRecord
     public string? SourceDocumentSha256 { get; set; }
     public string? SourceDocumentFormat { get; set; }
     public long? SourceDocumentLength { get; set; }
+    public List<LicenseDocumentRecord> Documents { get; set; } = [];
 }
 
 internal sealed class StatusChangeRecord

@@ -5,6 +5,7 @@ using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
 using ElectronicLicense.Licenses.Ingest;
 using ElectronicLicense.Licenses.Persistence;
+using ElectronicLicense.Licenses.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace ElectronicLicense.Licenses.Registry;
@@ -20,8 +21,11 @@ public sealed class LicenseQueryService
     private readonly LicenseCatalog catalog;
     private readonly TimeProvider clock;
 
-    internal LicenseQueryService(IDbContextFactory<RegistryDbContext> contexts, LicenseCatalog catalog, TimeProvider clock)
+    private readonly IObjectStore? objects;
+
+    internal LicenseQueryService(IDbContextFactory<RegistryDbContext> contexts, LicenseCatalog catalog, TimeProvider clock, IObjectStore? objects = null)
     {
+        this.objects = objects;
         this.contexts = contexts;
         this.catalog = catalog;
         this.clock = clock;
@@ -71,7 +75,7 @@ public sealed class LicenseQueryService
     {
         var issuer = id.Issuer.Value;
         var license = await db.Licenses
-            .Include(l => l.Versions)
+            .Include(l => l.Versions).ThenInclude(v => v.Documents)
             .Include(l => l.StatusChanges)
             .AsSplitQuery()
             .SingleOrDefaultAsync(l => l.TypeCode == id.TypeCode && l.IssuerCode == issuer && l.Serial == id.Serial, cancellationToken);
@@ -103,10 +107,31 @@ public sealed class LicenseQueryService
                 v.SupersededAtUtc,
                 v.ChangeReason,
                 v.SourceDocumentSha256 is null ? null : new SourceDocumentView(v.SourceDocumentFormat!, v.SourceDocumentSha256, v.SourceDocumentLength ?? 0),
-                JsonDocument.Parse(v.DataJson).RootElement.Clone())).ToArray(),
+                JsonDocument.Parse(v.DataJson).RootElement.Clone(),
+                v.Documents.OrderBy(d => d.Format, StringComparer.Ordinal).Select(ToView).ToArray())).ToArray(),
             license.StatusChanges.OrderBy(s => s.Id).Select(s => new StatusChangeView(
                 s.FromStatus, s.ToStatus, s.ReasonCode, LifecycleReasons.NameOf(s.ReasonCode), s.Note, s.ByDepartment, s.AtUtc)).ToArray());
     }
+
+    /// <summary>Opens a version's document in the given format.</summary>
+    /// <exception cref="RegistryException">No such license, the caller may not read it, or it has no document in that format.</exception>
+    public async Task<(LicenseDocumentView Document, Stream Content)> OpenDocumentAsync(
+        DepartmentIdentity caller, LicenseId id, string format, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        var store = objects ?? throw new InvalidOperationException("This query service has no object store.");
+        var view = await GetAsync(caller, id, cancellationToken);
+        var version = view.Versions.Single(v => v.LicenseId == id);
+        var document = version.Documents.FirstOrDefault(d => string.Equals(d.Format, format, StringComparison.OrdinalIgnoreCase))
+            ?? throw new RegistryException(RegistryErrorCodes.DocumentNotFound,
+                $"{id} has no {format.ToUpperInvariant()} document{(version.Documents.Count == 0 ? string.Empty : "; it has " + string.Join(", ", version.Documents.Select(d => d.Format)))}.");
+        var content = await store.OpenReadAsync(document.Sha256, cancellationToken)
+            ?? throw new InvalidOperationException($"The object store has lost document {document.Sha256} of {id}.");
+        return (document, content);
+    }
+
+    private static LicenseDocumentView ToView(LicenseDocumentRecord d) =>
+        new(d.Format, d.Origin, d.Sha256, d.Sm3, d.Length, d.Signers.Split(',', StringSplitOptions.RemoveEmptyEntries));
 
     private LicenseStatus EffectiveStatus(LicenseStatus recorded, LicenseVersionRecord current)
     {

@@ -33,6 +33,7 @@ public sealed record LicenseView(
 /// <param name="ChangeReason">The 变更 reason that created it.</param>
 /// <param name="SourceDocument">The historical file pushed with it, if any.</param>
 /// <param name="Data">The license data: national metadata and 照面.</param>
+/// <param name="Documents">The version's documents: the sealed OFD the registry issued, or the file pushed with it.</param>
 public sealed record LicenseVersionView(
     int Version,
     LicenseId LicenseId,
@@ -41,7 +42,17 @@ public sealed record LicenseVersionView(
     DateTime? SupersededAtUtc,
     string? ChangeReason,
     SourceDocumentView? SourceDocument,
-    JsonElement Data);
+    JsonElement Data,
+    IReadOnlyList<LicenseDocumentView> Documents);
+
+/// <summary>A document of a license version, kept in the object store.</summary>
+/// <param name="Format">ofd or pdf.</param>
+/// <param name="Origin">issued (rendered and sealed by the registry) or pushed (a historical file kept as received).</param>
+/// <param name="Sha256">Lower-case hex SHA-256; also its object-store address.</param>
+/// <param name="Sm3">Lower-case hex SM3.</param>
+/// <param name="Length">Size in bytes.</param>
+/// <param name="Signers">The departments that sealed it, in order.</param>
+public sealed record LicenseDocumentView(string Format, string Origin, string Sha256, string Sm3, long Length, IReadOnlyList<string> Signers);
 
 /// <summary>A file pushed with a historical license, kept in the object store.</summary>
 /// <param name="Format">pdf or ofd.</param>

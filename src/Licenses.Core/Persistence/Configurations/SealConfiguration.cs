@@ -18,7 +18,6 @@ internal sealed class LicenseDocumentConfiguration : IEntityTypeConfiguration<Li
 
         // 核验 of an uploaded file starts from its hash.
         builder.HasIndex(d => d.Sha256);
-        builder.HasOne<LicenseVersionRecord>().WithMany().HasForeignKey(d => d.LicenseVersionRecordId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

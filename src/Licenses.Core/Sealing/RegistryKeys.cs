@@ -1,0 +1,139 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using ElectronicLicense.Licenses.Departments;
+using ElectronicLicense.Licenses.Persistence;
+using ElectronicLicense.Seals.Pki;
+using Microsoft.Extensions.Options;
+
+namespace ElectronicLicense.Licenses.Sealing;
+
+/// <summary>The registry's keys: its CA, its seal maker (制章) and one SM2 signer per department, in a PKCS#12 key store.</summary>
+/// <remarks>
+/// Keys are made on first use and kept encrypted under the configured password. On the embedded default, when no password is
+/// configured, a random one is made once and kept in <c>keystore.password</c> beside the keys (mode 0600) — fine for a
+/// single-machine registry, never for production, where the password comes from a secret store.
+/// </remarks>
+internal sealed class RegistryKeys
+{
+    public const string CaId = "registry-ca";
+    public const string SealMakerId = "seal-maker";
+
+    private readonly KeyStore store;
+    private readonly TimeProvider clock;
+    private readonly int validityYears;
+    private readonly Lazy<CertificateAuthority> ca;
+    private readonly Lazy<SigningKey> sealMaker;
+    private readonly IReadOnlyList<X509Certificate2> trustedSignerAuthorities;
+    private readonly IReadOnlyList<X509Certificate2> trustedSealMakers;
+
+    public RegistryKeys(IOptions<SealingOptions> options, IOptions<StorageOptions> storage, TimeProvider clock)
+    {
+        var sealing = options.Value;
+        var directory = sealing.KeyDirectory ?? Path.Combine(storage.Value.DataDirectory, "keys");
+        Directory.CreateDirectory(directory);
+        store = new KeyStore(directory, sealing.KeyPassword ?? LocalPassword(directory), clock);
+        this.clock = clock;
+        validityYears = sealing.ValidityYears;
+        TrustDirectory = Path.Combine(directory, "trust");
+        ca = new Lazy<CertificateAuthority>(() =>
+        {
+            var authority = CertificateAuthority.FromSigningKey(store.LoadOrCreate(CaId, () =>
+            {
+                var now = clock.GetUtcNow();
+                return CertificateAuthority.CreateRoot("电子证照登记系统根证书", "电子证照登记系统", SignatureAlgorithm.Sm2WithSm3, now.AddMinutes(-5), now.AddYears(20)).Key;
+            }));
+            PublishTrustAnchor(authority.Certificate);
+            return authority;
+        });
+        sealMaker = new Lazy<SigningKey>(() => store.LoadOrCreate(SealMakerId, () =>
+        {
+            var now = clock.GetUtcNow();
+            return Ca.IssueSealMaker("电子证照登记系统电子印章制章", "电子证照登记系统", SignatureAlgorithm.Sm2WithSm3, now.AddMinutes(-5), now.AddYears(10));
+        }));
+        trustedSignerAuthorities = sealing.TrustedSignerAuthorities.Select(LoadCertificate).ToList();
+        trustedSealMakers = sealing.TrustedSealMakers.Select(LoadCertificate).ToList();
+    }
+
+    public CertificateAuthority Ca => ca.Value;
+
+    /// <summary>Folder with the registry CA's certificate (public), for verifiers: <c>elic verify --trust</c>.</summary>
+    public string TrustDirectory { get; }
+
+    /// <summary>The registry CA certificate as PEM.</summary>
+    public string TrustAnchorPem => Ca.Certificate.ExportCertificatePem();
+
+    public SigningKey SealMaker => sealMaker.Value;
+
+    /// <summary>The department's SM2 signing key, made (with its certificate from the registry CA) on first use.</summary>
+    public SigningKey ForDepartment(Department department) => store.LoadOrCreate($"dept-{department.Code.Value}-sm2", () =>
+    {
+        var now = clock.GetUtcNow();
+        return Ca.IssueDepartmentSigner(department.Name, department.Code.Value, SignatureAlgorithm.Sm2WithSm3, now.AddMinutes(-5), now.AddYears(validityYears));
+    });
+
+    /// <summary>Validates signer certificates: the registry CA, configured other CAs, and the CA's revocation list.</summary>
+    public CertificateValidator SignerValidator() =>
+        new([Ca.Certificate, .. trustedSignerAuthorities], revocationLists: [store.GetRevocationList(CaId)]);
+
+    /// <summary>Validates seal makers: ours, and the other entities' makers whose seals are accepted (互认).</summary>
+    public CertificateValidator SealMakerValidator() =>
+        new([Ca.Certificate, .. trustedSealMakers], revocationLists: [store.GetRevocationList(CaId)]);
+
+    /// <summary>The registry's own trust anchors and the mutually recognised makers, for publishing.</summary>
+    public IReadOnlyList<X509Certificate2> TrustedMakers => [SealMaker.Certificate, .. trustedSealMakers];
+
+    private void PublishTrustAnchor(X509Certificate2 certificate)
+    {
+        Directory.CreateDirectory(TrustDirectory);
+        var file = Path.Combine(TrustDirectory, "registry-ca.pem");
+        var pem = certificate.ExportCertificatePem() + "\n";
+        if (!File.Exists(file) || File.ReadAllText(file) != pem)
+        {
+            File.WriteAllText(file, pem);
+        }
+    }
+
+    private static X509Certificate2 LoadCertificate(string path)
+    {
+        try
+        {
+            var bytes = File.ReadAllBytes(path);
+            return bytes.AsSpan().StartsWith("-----"u8)
+                ? X509Certificate2.CreateFromPem(System.Text.Encoding.ASCII.GetString(bytes))
+                : X509CertificateLoader.LoadCertificate(bytes);
+        }
+        catch (Exception e) when (e is IOException or CryptographicException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"Sealing: the trusted certificate file '{path}' cannot be read as a PEM or DER certificate.", e);
+        }
+    }
+
+    private static string LocalPassword(string directory)
+    {
+        var file = Path.Combine(directory, "keystore.password");
+        if (File.Exists(file))
+        {
+            return File.ReadAllText(file).Trim();
+        }
+
+        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var temporary = file + ".tmp";
+        File.WriteAllText(temporary, password);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        try
+        {
+            File.Move(temporary, file, overwrite: false);
+        }
+        catch (IOException)
+        {
+            // Another process made it first: use theirs.
+            File.Delete(temporary);
+        }
+
+        return File.ReadAllText(file).Trim();
+    }
+}
