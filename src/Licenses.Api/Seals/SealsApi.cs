@@ -13,6 +13,8 @@ internal static class SealsApi
         var group = app.MapGroup("/api/v1/seals").WithTags("Seals");
         group.MapPost("/", Make).RequireAuthorization(Policies.Admin);
         group.MapGet("/", List).RequireAuthorization(Policies.AnyDepartment);
+        group.MapGet("/trust-anchors", (SealRegistry seals) => TypedResults.Text(seals.TrustAnchorsPem(), "application/x-pem-file"))
+            .AllowAnonymous().WithSummary("The registry CA certificate (PEM): trust it to verify the registry's signatures and seals offline.");
         group.MapGet("/{esId}", Get).RequireAuthorization(Policies.AnyDepartment);
         group.MapGet("/{esId}/picture", Picture).RequireAuthorization(Policies.AnyDepartment);
         group.MapGet("/{esId}/esl", Encoded).RequireAuthorization(Policies.AnyDepartment);

@@ -127,6 +127,9 @@ public sealed class SealRegistry
         return View(await MakeAsync(department, request.Kind, request.PicturePng, request.ValidYears ?? options.ValidityYears, caller.Code.Value, cancellationToken));
     }
 
+    /// <summary>The certificates a verifier needs to trust the registry's signatures and seals, as PEM: the registry CA.</summary>
+    public string TrustAnchorsPem() => keys.TrustAnchorPem;
+
     /// <summary>A seal's description, or null when there is none with this 印章编码.</summary>
     public async Task<SealView?> GetAsync(string esId, CancellationToken cancellationToken = default)
     {

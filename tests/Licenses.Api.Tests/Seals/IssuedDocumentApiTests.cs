@@ -1,0 +1,218 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using ElectronicLicense.Api.Tests.Infrastructure;
+using ElectronicLicense.Seals.Ofd;
+using ElectronicLicense.Seals.Pki;
+using ElectronicLicense.Seals.Verification;
+using Microsoft.EntityFrameworkCore;
+
+namespace ElectronicLicense.Api.Tests.Seals;
+
+/// <summary>One registry for the whole class: seals and keys are made once, on the first start.</summary>
+public sealed class IssuedDocumentFixture : IDisposable
+{
+    public RegistryApiFactory Factory { get; } = new(Database.Sqlite);
+
+    public void Dispose() => Factory.Dispose();
+}
+
+public class IssuedDocumentApiTests(IssuedDocumentFixture fixture) : IClassFixture<IssuedDocumentFixture>
+{
+    private const string Health = "11500000MB1507014M";   // 重庆市卫生健康委员会: issues 医疗机构死亡证明
+    private const string Police = "11500000MB1501018N";   // 重庆市公安局: co-signs it
+    private const string CivilAffairs = "11500000MB15020105"; // 重庆市民政局: co-signs it
+    private const string RealEstateCentre = "12500112MB1504024F"; // 渝北区不动产登记中心, parent 市规划和自然资源局
+    private const string Planning = "11500000MB15040166";
+
+    private RegistryApiFactory Factory => fixture.Factory;
+
+    private static JsonObject Sample(string file)
+    {
+        var body = Samples.License(file);
+        body["证照编号"] = "T" + Guid.NewGuid().ToString("N")[..20].ToUpperInvariant();
+        return body;
+    }
+
+    private async Task<(string Id, byte[] Ofd, HttpResponseMessage Response)> IssueAsync(string file)
+    {
+        var body = Sample(file);
+        var client = Factory.ClientFor(Samples.IssuerOf(body), "issuer");
+        var pushed = await client.PostAsync("/api/v1/licenses", Samples.Json(body));
+        Assert.True(pushed.StatusCode == HttpStatusCode.Created, await pushed.Content.ReadAsStringAsync());
+        var id = (string)(await pushed.Content.ReadFromJsonAsync<JsonObject>())!["licenseId"]!;
+        var document = await client.GetAsync($"/api/v1/licenses/{id}/document?format=ofd");
+        Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+        return (id, await document.Content.ReadAsByteArrayAsync(), document);
+    }
+
+    private async Task<OfdVerificationOptions> RegistryTrustAsync()
+    {
+        var pem = await Factory.CreateClient().GetStringAsync("/api/v1/seals/trust-anchors");
+        var anchor = X509Certificate2.CreateFromPem(pem);
+        return new OfdVerificationOptions { Signers = new CertificateValidator([anchor]), SealMakers = new CertificateValidator([anchor]) };
+    }
+
+    [Fact]
+    public async Task A_three_party_license_is_sealed_by_each_department_in_policy_order_and_verifies()
+    {
+        var (id, ofd, response) = await IssueAsync("medical-death-certificate-1.json");
+
+        Assert.Equal("application/ofd", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(ofd)), response.Headers.GetValues("X-Content-SHA256").Single());
+        Assert.Equal(Convert.ToHexStringLower(Sm3.Hash(ofd)), response.Headers.GetValues("X-Content-SM3").Single());
+
+        var report = OfdVerifier.Verify(ofd, await RegistryTrustAsync());
+
+        Assert.Equal(Indication.TotalPassed, report.Indication);
+        Assert.Equal(3, report.Signatures.Count);
+        Assert.Collection(report.Signatures,
+            s => Assert.Contains("重庆市卫生健康委员会", s.Signer, StringComparison.Ordinal),
+            s => Assert.Contains("重庆市公安局", s.Signer, StringComparison.Ordinal),
+            s => Assert.Contains("重庆市民政局", s.Signer, StringComparison.Ordinal));
+        Assert.Equal(["重庆市卫生健康委员会证照专用章", "重庆市公安局业务专用章", "重庆市民政局业务专用章"], report.Signatures.Select(s => s.Seal!.Name));
+        Assert.Contains("sealed whole", report.Signatures[2].Coverage, StringComparison.Ordinal);
+
+        var read = await Factory.ClientFor(Health, "issuer").GetFromJsonAsync<JsonObject>($"/api/v1/licenses/{id}");
+        var recorded = read!["versions"]![0]!["documents"]![0]!;
+        Assert.Equal("ofd", (string)recorded["format"]!);
+        Assert.Equal("issued", (string)recorded["origin"]!);
+        Assert.Equal(report.Sha256, (string)recorded["sha256"]!);
+        Assert.Equal(report.Sm3, (string)recorded["sm3"]!);
+        Assert.Equal([Health, Police, CivilAffairs], recorded["signers"]!.AsArray().Select(s => (string)s!));
+    }
+
+    [Fact]
+    public async Task A_cross_level_license_is_co_signed_by_the_issuers_parent()
+    {
+        var (_, ofd, _) = await IssueAsync("real-estate-title-certificate-1.json");
+
+        var report = OfdVerifier.Verify(ofd, await RegistryTrustAsync());
+
+        Assert.Equal(Indication.TotalPassed, report.Indication);
+        Assert.Equal(["重庆市渝北区不动产登记中心业务专用章", "重庆市规划和自然资源局证照专用章"], report.Signatures.Select(s => s.Seal!.Name));
+    }
+
+    [Fact]
+    public async Task The_document_of_every_sample_license_verifies()
+    {
+        foreach (var file in Samples.LicenseFiles.Select(Path.GetFileName))
+        {
+            var (_, ofd, _) = await IssueAsync(file!);
+            var report = OfdVerifier.Verify(ofd, await RegistryTrustAsync());
+            Assert.True(report.Indication == Indication.TotalPassed, $"{file}: {report.Indication} {report.SubIndication}");
+        }
+    }
+
+    [Fact]
+    public async Task A_department_without_a_valid_seal_cannot_issue_and_nothing_is_stored()
+    {
+        var admin = Factory.ClientFor(Samples.BigDataBureau, "admin");
+        var seals = await admin.GetFromJsonAsync<JsonArray>($"/api/v1/seals?department={Planning}");
+        var seal = seals!.Single(s => (string)s!["kind"]! == "证照专用章" && (string)s["status"]! == "valid")!;
+        var revoke = await admin.PostAsJsonAsync($"/api/v1/seals/{seal["esId"]}/revoke", new { reason = "印章遗失" });
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        try
+        {
+            var body = Sample("real-estate-title-certificate-1.json");
+            var before = await Factory.QueryAsync(db => db.Licenses.CountAsync());
+
+            var response = await Factory.ClientFor(RealEstateCentre, "issuer").PostAsync("/api/v1/licenses", Samples.Json(body));
+
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+            Assert.Equal("urn:elic:problem:signature-policy-violation", (string)problem!["type"]!);
+            Assert.Contains("重庆市规划和自然资源局 has no valid 证照专用章", (string)problem["detail"]!, StringComparison.Ordinal);
+            Assert.Equal(before, await Factory.QueryAsync(db => db.Licenses.CountAsync()));
+        }
+        finally
+        {
+            var made = await admin.PostAsJsonAsync("/api/v1/seals", new { department = Planning, kind = "证照专用章" });
+            Assert.Equal(HttpStatusCode.Created, made.StatusCode);
+        }
+
+        // With the new seal made by the administrator, issuing works again.
+        await IssueAsync("real-estate-title-certificate-1.json");
+    }
+
+    [Fact]
+    public async Task An_administrator_makes_and_revokes_seals_and_every_department_can_read_them()
+    {
+        var admin = Factory.ClientFor(Samples.BigDataBureau, "admin");
+
+        var made = await admin.PostAsJsonAsync("/api/v1/seals", new { department = Samples.MarketRegulator, kind = "公章", validYears = 2 });
+
+        Assert.Equal(HttpStatusCode.Created, made.StatusCode);
+        var seal = (await made.Content.ReadFromJsonAsync<JsonObject>())!;
+        var esId = (string)seal["esId"]!;
+        Assert.Matches("^500000[0-9]{8}$", esId);
+        Assert.Equal("重庆市市场监督管理局公章", (string)seal["name"]!);
+        Assert.Contains("重庆市市场监督管理局", (string)seal["signer"]!, StringComparison.Ordinal);
+
+        var verifier = Factory.ClientFor("12500103MB1513019D", "verifier");
+        var read = await verifier.GetFromJsonAsync<JsonObject>($"/api/v1/seals/{esId}");
+        Assert.Equal("valid", (string)read!["status"]!);
+        var picture = await verifier.GetByteArrayAsync($"/api/v1/seals/{esId}/picture");
+        Assert.True(ElectronicLicense.Seals.Ses.SealPicture.TryReadPng(picture, out var width, out var height));
+        Assert.Equal(width, height);
+        var esl = await verifier.GetByteArrayAsync($"/api/v1/seals/{esId}/esl");
+        Assert.True(ElectronicLicense.Seals.Ses.SesSeal.TryDecode(esl, out var decoded, out _));
+        Assert.True(decoded!.VerifyMakerSignature());
+        Assert.Equal(esId, decoded.EsId);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await verifier.PostAsJsonAsync("/api/v1/seals", new { department = Samples.MarketRegulator, kind = "公章" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await verifier.PostAsJsonAsync($"/api/v1/seals/{esId}/revoke", new { reason = "x" })).StatusCode);
+
+        var revoked = await admin.PostAsJsonAsync($"/api/v1/seals/{esId}/revoke", new { reason = "机构更名" });
+        Assert.Equal("revoked", (string)(await revoked.Content.ReadFromJsonAsync<JsonObject>())!["status"]!);
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync($"/api/v1/seals/{esId}/revoke", new { reason = "again" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Bad_seal_requests_name_the_field()
+    {
+        var admin = Factory.ClientFor(Samples.BigDataBureau, "admin");
+
+        var response = await admin.PostAsJsonAsync("/api/v1/seals", new { department = "123", kind = "私章", picturePngBase64 = Convert.ToBase64String("not a png"u8.ToArray()) });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var pointers = (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsArray().Select(e => (string)e!["pointer"]!).ToList();
+        Assert.Equal(["/department", "/kind", "/picture"], pointers);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/v1/seals/50000099999999")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_license_without_a_document_in_the_format_asked_is_a_clear_404()
+    {
+        var (id, _, _) = await IssueAsync("business-license-1.json");
+        var client = Factory.ClientFor(Samples.MarketRegulator, "issuer");
+
+        var pdf = await client.GetAsync($"/api/v1/licenses/{id}/document?format=pdf");
+        var bad = await client.GetAsync($"/api/v1/licenses/{id}/document?format=docx");
+
+        Assert.Equal(HttpStatusCode.NotFound, pdf.StatusCode);
+        Assert.Equal("urn:elic:problem:document-not-found", (string)(await pdf.Content.ReadFromJsonAsync<JsonObject>())!["type"]!);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task Keys_are_encrypted_at_rest_and_the_trust_anchor_is_published()
+    {
+        _ = Factory.Server;
+        var keys = Path.Combine(Factory.DataDirectory, "keys");
+        var files = Directory.GetFiles(keys, "*.p12");
+
+        Assert.Contains(files, f => Path.GetFileName(f) == "registry-ca.p12");
+        Assert.Contains(files, f => Path.GetFileName(f) == "seal-maker.p12");
+        Assert.Contains(files, f => Path.GetFileName(f) == $"dept-{Police}-sm2.p12");
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.All(files, f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
+        }
+
+        Assert.Throws<CryptographicException>(() => SigningKey.FromPkcs12(File.ReadAllBytes(files[0]), "wrong password"));
+        Assert.True(File.Exists(Path.Combine(keys, "trust", "registry-ca.pem")));
+    }
+}
