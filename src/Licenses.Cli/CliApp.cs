@@ -2,6 +2,8 @@ using System.CommandLine;
 using ElectronicLicense.Cli.Catalog;
 using ElectronicLicense.Cli.Identifiers;
 using ElectronicLicense.Cli.Import;
+using ElectronicLicense.Cli.Seals;
+using ElectronicLicense.Cli.Verification;
 
 namespace ElectronicLicense.Cli;
 
@@ -20,6 +22,8 @@ internal static class CliApp
         root.Subcommands.Add(CatalogCommand.Create(context));
         root.Subcommands.Add(IdCommand.Create(context));
         root.Subcommands.Add(ImportCommand.Create(context));
+        root.Subcommands.Add(VerifyCommand.Create(context));
+        root.Subcommands.Add(SealCommand.Create(context));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !AsksForHelp(args))
@@ -30,7 +34,7 @@ internal static class CliApp
             }
 
             context.WriteError($"run '{string.Join(' ', CommandPath(parsed.CommandResult.Command, root))} --help' for usage.");
-            return ExitCodes.Error;
+            return UsageErrorCode(parsed.CommandResult.Command, root);
         }
 
         try
@@ -50,7 +54,7 @@ internal static class CliApp
         catch (CliException e)
         {
             context.WriteError(e.Message);
-            return ExitCodes.Error;
+            return e.ExitCode ?? UsageErrorCode(parsed.CommandResult.Command, root);
         }
         catch (OperationCanceledException)
         {
@@ -61,9 +65,16 @@ internal static class CliApp
         {
             // A bug or an environment problem nobody anticipated: say what it was, without a stack trace full of internals.
             context.WriteError($"unexpected {e.GetType().Name}: {e.Message}");
-            return ExitCodes.Error;
+            return UsesVerdictExitCodes(parsed.CommandResult.Command, root) ? ExitCodes.Software : ExitCodes.Error;
         }
     }
+
+    /// <summary>2 for most commands; 64 for those whose 2 means INDETERMINATE (see <see cref="ExitCodes"/>).</summary>
+    private static int UsageErrorCode(Command command, RootCommand root) =>
+        UsesVerdictExitCodes(command, root) ? ExitCodes.Usage : ExitCodes.Error;
+
+    private static bool UsesVerdictExitCodes(Command command, RootCommand root) =>
+        CommandPath(command, root).Skip(1).FirstOrDefault() is VerifyCommand.Name or SealCommand.Name;
 
     private static bool AsksForHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
 

@@ -43,6 +43,12 @@ internal sealed class CliContext
         AutomaticDecompression = System.Net.DecompressionMethods.All,
     };
 
+    /// <summary>The clock, for the validity of new seals; tests substitute a fixed one.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Reads an environment variable (key passwords); tests substitute a dictionary.</summary>
+    public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
+
     /// <summary>Writes one diagnostic line, never interpreted as markup.</summary>
     public void WriteError(string message) => WriteDiagnostic("elic: " + message, Color.Red);
 
