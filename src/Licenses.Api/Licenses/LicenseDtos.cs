@@ -58,14 +58,19 @@ internal sealed record LicenseResponse(
         Names.ChineseOf(view.Status),
         view.Versions.Select(v => new VersionResponse(
             v.Version, v.LicenseId.Value, v.ContentSha256, v.StoredAtUtc, v.SupersededAtUtc, v.ChangeReason,
-            v.SourceDocument is { } d ? new SourceDocumentResponse(d.Format, d.Sha256, d.Length) : null, v.Data)).ToArray(),
+            v.SourceDocument is { } d ? new SourceDocumentResponse(d.Format, d.Sha256, d.Length) : null, v.Data,
+            v.Documents.Select(doc => new DocumentResponse(doc.Format, doc.Origin, doc.Sha256, doc.Sm3, doc.Length, doc.Signers,
+                $"/api/v1/licenses/{Uri.EscapeDataString(v.LicenseId.Value)}/document?format={doc.Format}")).ToArray())).ToArray(),
         view.StatusHistory.Select(s => new StatusChangeResponse(
             s.From is { } from ? Names.Of(from) : null, Names.Of(s.To), s.ReasonCode, s.ReasonName, s.Note, s.ByDepartment, s.AtUtc)).ToArray());
 }
 
 internal sealed record VersionResponse(
     int Version, string LicenseId, string ContentSha256, DateTime StoredAt, DateTime? SupersededAt, string? ChangeReason,
-    SourceDocumentResponse? SourceDocument, JsonElement Data);
+    SourceDocumentResponse? SourceDocument, JsonElement Data, DocumentResponse[] Documents);
+
+/// <summary>A document of a version: the sealed OFD the registry issued, or a pushed historical file; <c>Href</c> downloads it.</summary>
+internal sealed record DocumentResponse(string Format, string Origin, string Sha256, string Sm3, long Length, IReadOnlyList<string> Signers, string Href);
 
 internal sealed record SourceDocumentResponse(string Format, string Sha256, long Length);
 
