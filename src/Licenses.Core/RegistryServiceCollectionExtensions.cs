@@ -6,6 +6,7 @@ using ElectronicLicense.Licenses.Persistence;
 using ElectronicLicense.Licenses.Registry;
 using ElectronicLicense.Licenses.Sealing;
 using ElectronicLicense.Licenses.Storage;
+using ElectronicLicense.Licenses.Verification;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,7 @@ public static class RegistryServiceCollectionExtensions
             Clock(sp),
             sp.GetRequiredService<IOptions<SealingOptions>>(),
             sp.GetRequiredService<IOptions<IssuanceOptions>>()));
+        services.AddSingleton(sp => new DocumentVerifier(sp.GetRequiredService<RegistryKeys>(), sp.GetRequiredService<SealRegistry>(), Clock(sp)));
         services.AddSingleton(sp => new LicenseDocumentIssuer(
             sp.GetRequiredService<LicenseOfdRenderer>(),
             sp.GetRequiredService<SealRegistry>(),

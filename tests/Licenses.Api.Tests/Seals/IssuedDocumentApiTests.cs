@@ -7,7 +7,9 @@ using ElectronicLicense.Api.Tests.Infrastructure;
 using ElectronicLicense.Seals.Ofd;
 using ElectronicLicense.Seals.Pki;
 using ElectronicLicense.Seals.Verification;
+using ElectronicLicense.Licenses.Verification;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ElectronicLicense.Api.Tests.Seals;
 
@@ -168,6 +170,34 @@ public class IssuedDocumentApiTests(IssuedDocumentFixture fixture) : IClassFixtu
         var revoked = await admin.PostAsJsonAsync($"/api/v1/seals/{esId}/revoke", new { reason = "机构更名" });
         Assert.Equal("revoked", (string)(await revoked.Content.ReadFromJsonAsync<JsonObject>())!["status"]!);
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync($"/api/v1/seals/{esId}/revoke", new { reason = "again" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_registry_verifier_trusts_its_own_keys_and_reports_a_seal_revoked_after_signing()
+    {
+        var (_, ofd, _) = await IssueAsync("tobacco-retail-license-1.json");
+        var verifier = Factory.Services.GetRequiredService<DocumentVerifier>();
+        var before = await verifier.VerifyOfdAsync(ofd);
+        Assert.Equal(Indication.TotalPassed, before.Indication);
+
+        var admin = Factory.ClientFor(Samples.BigDataBureau, "admin");
+        var esId = before.Signatures[0].Seal!.EsId;
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync($"/api/v1/seals/{esId}/revoke", new { reason = "机构撤并" })).StatusCode);
+        try
+        {
+            var after = await verifier.VerifyOfdAsync(ofd);
+
+            // Revoked after the license was sealed: the license stays valid, and the report says what happened.
+            Assert.Equal(Indication.TotalPassed, after.Indication);
+            var check = Assert.Single(after.Signatures[0].Checks, c => c.Id == "seal-revocation");
+            Assert.Equal(CheckOutcome.Warning, check.Outcome);
+            Assert.Contains("机构撤并", check.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            var issuer = Samples.IssuerOf(Samples.License("tobacco-retail-license-1.json"));
+            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/seals", new { department = issuer, kind = "证照专用章" })).StatusCode);
+        }
     }
 
     [Fact]
