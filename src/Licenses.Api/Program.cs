@@ -62,7 +62,7 @@ foreach (var warning in startup.Warnings)
 
 if (startup.SealsMade > 0)
 {
-    log.LogInformation("Seals: {Count} demo seals made for the departments the signature policies name", startup.SealsMade);
+    log.LogInformation("Seals: {Count} demo seals will be made on first use for the departments the signature policies name", startup.SealsMade);
 }
 
 if (startup.DemoCredentialsFile is not null)

@@ -19,7 +19,7 @@ public sealed record RegistryStartup(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? DemoCredentials,
     IReadOnlyList<string> Warnings)
 {
-    /// <summary>Seals made at this start for departments that had none (embedded default).</summary>
+    /// <summary>Demo seals that will be made on first use for departments that never had one (embedded default).</summary>
     public int SealsMade { get; init; }
 }
 

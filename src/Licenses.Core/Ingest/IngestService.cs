@@ -160,6 +160,16 @@ public sealed class IngestService
             }
         }
 
+        if (documentIssuer is not null && items.Any(i => i.Submission!.Document is null))
+        {
+            // Pending demo seals (embedded default) are made here, before the write transaction: SQLite has one writer.
+            var directory = (await departments!.ListAsync(cancellationToken)).ToDictionary(d => d.Code);
+            foreach (var type in items.Where(i => i.Submission!.Document is null).Select(i => i.Submission!.Type).Distinct())
+            {
+                await documentIssuer.NotReadyAsync(type, caller.Department, directory, makeDemoSeals: true, cancellationToken);
+            }
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -221,7 +231,7 @@ public sealed class IngestService
             var known = byKey.TryGetValue((submission.Type.Code, submission.Number), out var license);
             if (document is null && directory is not null
                 && (!known || license!.Versions.Single(v => v.Version == license.CurrentVersion).ContentSha256 != hash)
-                && await documentIssuer!.NotReadyAsync(submission.Type, caller.Department, directory, cancellationToken) is { } notReady)
+                && await documentIssuer!.NotReadyAsync(submission.Type, caller.Department, directory, makeDemoSeals: false, cancellationToken) is { } notReady)
             {
                 // Nothing is stored for a license its signers cannot seal; the serial stays unused.
                 results.Add(IngestResult.Rejected(notReady));

@@ -18,17 +18,19 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, SealReg
     public static string VerificationPayload(LicenseId id) => "urn:elic:license:" + id.Value;
 
     /// <summary>Why a license of this type from this issuer cannot be sealed now (an unknown co-signer, a missing seal), or null when it can.</summary>
+    /// <remarks>With <paramref name="makeDemoSeals"/>, pending demo seals are made: call it so only outside a write transaction.</remarks>
     public async Task<Errors.RegistryException?> NotReadyAsync(
         LicenseType type,
         Department issuer,
         IReadOnlyDictionary<UnifiedSocialCreditCode, Department> departments,
+        bool makeDemoSeals,
         CancellationToken cancellationToken)
     {
         try
         {
             foreach (var signature in SignerPlan.For(type, issuer, departments))
             {
-                await seals.ActiveSealAsync(signature.Department, signature.SealKind, cancellationToken);
+                await seals.ActiveSealAsync(signature.Department, signature.SealKind, makeDemoSeals, cancellationToken);
             }
 
             return null;
@@ -54,7 +56,7 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, SealReg
         var sealsInOrder = new List<Seals.Ses.SesSeal>(plan.Count);
         foreach (var signature in plan)
         {
-            sealsInOrder.Add(await seals.ActiveSealAsync(signature.Department, signature.SealKind, cancellationToken));
+            sealsInOrder.Add(await seals.ActiveSealAsync(signature.Department, signature.SealKind, makeDemoSeal: false, cancellationToken));
         }
 
         using var data = JsonDocument.Parse(dataJson);

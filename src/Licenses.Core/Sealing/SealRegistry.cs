@@ -74,6 +74,8 @@ public sealed class SealRegistry
     private readonly TimeProvider clock;
     private readonly SealingOptions options;
     private readonly string fontPath;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Department, string Kind), bool> demoSealsFor = new();
+    private readonly SemaphoreSlim demoSealLock = new(1, 1);
 
     internal SealRegistry(IDbContextFactory<RegistryDbContext> contexts, RegistryKeys keys, DepartmentDirectory departments, TimeProvider clock, IOptions<SealingOptions> options, IOptions<IssuanceOptions> issuance)
     {
@@ -193,17 +195,46 @@ public sealed class SealRegistry
 
     /// <summary>The department's seal of this kind that is valid now and not revoked (the newest one).</summary>
     /// <exception cref="RegistryException">There is none: an administrator must make one.</exception>
-    internal async Task<SesSeal> ActiveSealAsync(Department department, string kind, CancellationToken cancellationToken)
+    /// <param name="department">The signing department.</param>
+    /// <param name="kind">The seal kind.</param>
+    /// <param name="makeDemoSeal">Whether a pending demo seal may be made now; never inside another write transaction (SQLite allows one writer).</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    internal async Task<SesSeal> ActiveSealAsync(Department department, string kind, bool makeDemoSeal, CancellationToken cancellationToken)
+    {
+        if (await FindActiveAsync(department, kind, cancellationToken) is { } found)
+        {
+            return Decode(found);
+        }
+
+        if (!makeDemoSeal || !options.CreateDemoSeals || !demoSealsFor.ContainsKey((department.Code.Value, kind)))
+        {
+            throw new RegistryException(RegistryErrorCodes.SignaturePolicyViolation,
+                $"{department.Name} has no valid {kind}; an administrator must make one (POST /api/v1/seals).");
+        }
+
+        // Embedded default: the first license that needs this seal makes it, once (an administrator's revocation is respected).
+        await demoSealLock.WaitAsync(cancellationToken);
+        try
+        {
+            var record = await FindActiveAsync(department, kind, cancellationToken)
+                ?? await MakeAsync(department, kind, null, options.ValidityYears, "registry", cancellationToken);
+            demoSealsFor.TryRemove((department.Code.Value, kind), out _);
+            return Decode(record);
+        }
+        finally
+        {
+            demoSealLock.Release();
+        }
+    }
+
+    private async Task<SealRecord?> FindActiveAsync(Department department, string kind, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var candidates = await db.Seals.AsNoTracking()
             .Where(s => s.DepartmentCode == department.Code.Value && s.Kind == kind && s.RevokedAtUtc == null)
             .ToListAsync(cancellationToken);
-        var record = candidates.Where(s => s.ValidFromUtc <= now && now < s.ValidUntilUtc).MaxBy(s => s.CreatedAtUtc)
-            ?? throw new RegistryException(RegistryErrorCodes.SignaturePolicyViolation,
-                $"{department.Name} has no valid {kind}; an administrator must make one (POST /api/v1/seals).");
-        return Decode(record);
+        return candidates.Where(s => s.ValidFromUtc <= now && now < s.ValidUntilUtc).MaxBy(s => s.CreatedAtUtc);
     }
 
     /// <summary>A snapshot of revoked seals for the verifier's synchronous lookup.</summary>
@@ -216,7 +247,8 @@ public sealed class SealRegistry
         return esId => map.GetValueOrDefault(esId);
     }
 
-    /// <summary>Makes a seal for every department and kind the catalog's policies need, when missing; the embedded default's first start.</summary>
+    /// <summary>Registers, for the embedded default, a demo seal for every department and kind the catalog's policies need and that never had one; each is made on first use.</summary>
+    /// <returns>How many demo seals are pending.</returns>
     internal async Task<int> EnsureSealsForCatalogAsync(LicenseCatalog catalog, CancellationToken cancellationToken)
     {
         var all = (await departments.ListAsync(cancellationToken)).ToDictionary(d => d.Code);
@@ -244,20 +276,20 @@ public sealed class SealRegistry
             }
         }
 
+        // Made lazily, by the first license that needs each one: a start-up stays fast, and only seals in use exist.
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var existing = (await db.Seals.AsNoTracking().Where(s => s.RevokedAtUtc == null).Select(s => new { s.DepartmentCode, s.Kind }).ToListAsync(cancellationToken))
+        var existing = (await db.Seals.AsNoTracking().Select(s => new { s.DepartmentCode, s.Kind }).ToListAsync(cancellationToken))
             .Select(s => (s.DepartmentCode, s.Kind)).ToHashSet();
-        var made = 0;
-        foreach (var (code, kind) in needed.OrderBy(n => n.Code.Value, StringComparer.Ordinal).ThenBy(n => n.Kind, StringComparer.Ordinal))
+        var pending = 0;
+        foreach (var (code, kind) in needed)
         {
-            if (!existing.Contains((code.Value, kind)))
+            if (!existing.Contains((code.Value, kind)) && demoSealsFor.TryAdd((code.Value, kind), true))
             {
-                await MakeAsync(all[code], kind, null, options.ValidityYears, "registry", cancellationToken);
-                made++;
+                pending++;
             }
         }
 
-        return made;
+        return pending;
     }
 
     private async Task<SealRecord> MakeAsync(Department department, string kind, byte[]? picture, int years, string createdBy, CancellationToken cancellationToken)

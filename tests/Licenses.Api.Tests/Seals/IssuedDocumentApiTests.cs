@@ -111,6 +111,7 @@ public class IssuedDocumentApiTests(IssuedDocumentFixture fixture) : IClassFixtu
     [Fact]
     public async Task A_department_without_a_valid_seal_cannot_issue_and_nothing_is_stored()
     {
+        await IssueAsync("real-estate-title-certificate-1.json"); // demo seals are made on first use
         var admin = Factory.ClientFor(Samples.BigDataBureau, "admin");
         var seals = await admin.GetFromJsonAsync<JsonArray>($"/api/v1/seals?department={Planning}");
         var seal = seals!.Single(s => (string)s!["kind"]! == "证照专用章" && (string)s["status"]! == "valid")!;
@@ -137,6 +138,24 @@ public class IssuedDocumentApiTests(IssuedDocumentFixture fixture) : IClassFixtu
 
         // With the new seal made by the administrator, issuing works again.
         await IssueAsync("real-estate-title-certificate-1.json");
+    }
+
+    [Fact]
+    public async Task A_demo_seal_is_made_once_on_first_use_and_a_revoked_one_is_not_replaced_silently()
+    {
+        var admin = Factory.ClientFor(Samples.BigDataBureau, "admin");
+        var issuer = Samples.IssuerOf(Samples.License("social-security-card-1.json"));
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => IssueAsync("social-security-card-1.json")));
+
+        var seals = (await admin.GetFromJsonAsync<JsonArray>($"/api/v1/seals?department={issuer}"))!;
+        var seal = Assert.Single(seals, s => (string)s!["kind"]! == "证照专用章")!;
+        Assert.Equal("registry", (string)seal["createdBy"]!);
+
+        await admin.PostAsJsonAsync($"/api/v1/seals/{seal["esId"]}/revoke", new { reason = "演示" });
+        var refused = await Factory.ClientFor(issuer, "issuer").PostAsync("/api/v1/licenses", Samples.Json(Sample("social-security-card-1.json")));
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/seals", new { department = issuer, kind = "证照专用章" })).StatusCode);
     }
 
     [Fact]
