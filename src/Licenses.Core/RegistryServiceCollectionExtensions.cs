@@ -45,7 +45,12 @@ public static class RegistryServiceCollectionExtensions
             Clock(sp),
             sp.GetRequiredService<IOptions<SealingOptions>>(),
             sp.GetRequiredService<IOptions<IssuanceOptions>>()));
-        services.AddSingleton(sp => new DocumentVerifier(sp.GetRequiredService<RegistryKeys>(), sp.GetRequiredService<SealRegistry>(), Clock(sp)));
+        services.AddSingleton(sp => new DocumentVerifier(
+            sp.GetRequiredService<RegistryKeys>(),
+            sp.GetRequiredService<SealRegistry>(),
+            sp.GetRequiredService<LicenseCatalog>(),
+            sp.GetRequiredService<DepartmentDirectory>(),
+            Clock(sp)));
         services.AddSingleton(sp => new LicenseDocumentIssuer(
             sp.GetRequiredService<LicenseOfdRenderer>(),
             sp.GetRequiredService<SealRegistry>(),

@@ -220,6 +220,55 @@ public class IssuedDocumentApiTests(IssuedDocumentFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_registry_verifier_checks_the_signature_policy_and_fails_out_of_order_or_missing_signers()
+    {
+        var (id, ofd, _) = await IssueAsync("medical-death-certificate-1.json");
+        var verifier = Factory.Services.GetRequiredService<DocumentVerifier>();
+        var good = await verifier.VerifyOfdAsync(ofd);
+        Assert.Equal(Indication.TotalPassed, good.Indication);
+        Assert.Contains(good.DocumentChecks, c => c.Id == "signature-policy" && c.Outcome == CheckOutcome.Passed
+            && c.Message.Contains("重庆市卫生健康委员会 → 重庆市公安局 → 重庆市民政局", StringComparison.Ordinal));
+
+        // The same license sealed by the right parties in the wrong order, and by the issuer alone.
+        var keys = Factory.Services.GetRequiredService<ElectronicLicense.Licenses.Sealing.RegistryKeys>();
+        var seals = Factory.Services.GetRequiredService<ElectronicLicense.Licenses.Sealing.SealRegistry>();
+        var directory = (await Factory.Services.GetRequiredService<ElectronicLicense.Licenses.Departments.DepartmentDirectory>().ListAsync()).ToDictionary(d => d.Code.Value);
+        Assert.True(OfdPackage.TryOpen(ofd, OfdReadLimits.Default, out var signed, out _));
+        var unsigned = OfdPackage.Create(signed.Entries
+            .Where(e => !e.Key.StartsWith("Doc_0/Signs/", StringComparison.Ordinal))
+            .Select(e => e.Key == "OFD.xml"
+                ? new KeyValuePair<string, ReadOnlyMemory<byte>>(e.Key, System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(e.Value.Span).Replace("<ofd:Signatures>/Doc_0/Signs/Signatures.xml</ofd:Signatures>", "", StringComparison.Ordinal)))
+                : e));
+        var pageId = System.Xml.Linq.XDocument.Parse(System.Text.Encoding.UTF8.GetString(signed.GetEntry("Doc_0/Document.xml").Span))
+            .Descendants().First(e => e.Name.LocalName == "Page").Attribute("ID")!.Value;
+
+        async Task<byte[]> SealAsync(params (string Code, string Kind)[] parties)
+        {
+            var package = unsigned;
+            byte[] bytes = [];
+            foreach (var (code, kind) in parties)
+            {
+                var department = directory[code];
+                var seal = await seals.ActiveSealAsync(department, kind, makeDemoSeal: true, default);
+                bytes = OfdSigner.Sign(package, new OfdSealRequest(keys.ForDepartment(department), seal, [new StampPlacement(pageId, 10, 200, 42, 42)], DateTimeOffset.UtcNow));
+                Assert.True(OfdPackage.TryOpen(bytes, OfdReadLimits.Default, out package, out _));
+            }
+
+            return bytes;
+        }
+
+        var swapped = await verifier.VerifyOfdAsync(await SealAsync((Health, "证照专用章"), (CivilAffairs, "业务专用章"), (Police, "业务专用章")));
+        var alone = await verifier.VerifyOfdAsync(await SealAsync((Health, "证照专用章")));
+
+        Assert.Equal((Indication.TotalFailed, SubIndication.SigConstraintsFailure), (swapped.Indication, swapped.SubIndication));
+        Assert.All(swapped.Signatures, s => Assert.Equal(Indication.TotalPassed, s.Indication));
+        Assert.Contains("out of order", Assert.Single(swapped.DocumentChecks, c => c.Id == "signature-policy").Message, StringComparison.Ordinal);
+        Assert.Equal(Indication.TotalFailed, alone.Indication);
+        Assert.Contains("is missing", Assert.Single(alone.DocumentChecks, c => c.Id == "signature-policy").Message, StringComparison.Ordinal);
+        _ = id;
+    }
+
+    [Fact]
     public async Task Bad_seal_requests_name_the_field()
     {
         var admin = Factory.ClientFor(Samples.BigDataBureau, "admin");
