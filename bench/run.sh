@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Builds the 归集 benchmark in Release and runs it against SQLite and PostgreSQL.
 #   bench/run.sh [--count N] [--no-profile]
+# or the OFD issuance/verification benchmark (SQLite only, no PostgreSQL needed):
+#   bench/run.sh ofd [--count N] [--batch B] [--isolated M] [--verify V] [--seconds S]
 # PostgreSQL: uses $ELIC_BENCH_POSTGRES when set; otherwise installs the Debian package if missing and
 # starts a throwaway cluster on loopback, removed on exit. It keeps fsync on, so the figures are
 # comparable with a real server's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "ofd" ]; then
+  dotnet build -c Release bench/Licenses.Bench -v quiet -nologo
+  exec dotnet run -c Release --no-build --project bench/Licenses.Bench -- "$@"
+fi
+
 source scripts/lib/postgres.sh
 
 if [ -z "${ELIC_BENCH_POSTGRES:-}" ]; then

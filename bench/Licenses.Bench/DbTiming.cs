@@ -27,6 +27,16 @@ internal sealed class DbTiming
 
     public IInterceptor[] Interceptors => [new SaveTimer(this), new CommandTimer(this), new CommitTimer(this)];
 
+    /// <summary>SaveChanges and commits only: safe when queries run concurrently (the OFD issuer looks seals up from parallel tasks).</summary>
+    public IInterceptor[] SaveAndCommitInterceptors => [new SaveTimer(this), new CommitTimer(this)];
+
+    /// <summary>Forgets what was measured so far (after a warm-up).</summary>
+    public void Reset()
+    {
+        SaveTicks = SaveCommandTicks = QueryCommandTicks = CommitTicks = 0;
+        SaveCommands = QueryCommands = Saves = 0;
+    }
+
     public static TimeSpan Time(long ticks) => Stopwatch.GetElapsedTime(0, ticks);
 
     private void CommandDone()
