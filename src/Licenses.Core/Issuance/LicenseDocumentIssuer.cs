@@ -69,20 +69,14 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, SealReg
             VerificationPayload = VerificationPayload(id),
         });
 
-        var package = rendered.Package;
-        byte[] bytes = [];
-        for (var i = 0; i < plan.Count; i++)
+        // The last party seals the document whole: a registry-issued license is final, a change is a new version.
+        var requests = plan.Select((signature, i) =>
         {
             var slot = rendered.SealSlots[i];
             var stamp = new StampPlacement(slot.PageId.ToString(CultureInfo.InvariantCulture), slot.Boundary.X, slot.Boundary.Y, slot.Boundary.Width, slot.Boundary.Height);
-
-            // The last party seals the document whole: a registry-issued license is final, a change is a new version.
-            bytes = OfdSigner.Sign(package, new OfdSealRequest(keys.ForDepartment(plan[i].Department), sealsInOrder[i], [stamp], at, ProtectWholeDocument: i == plan.Count - 1));
-            if (i < plan.Count - 1 && !OfdPackage.TryOpen(bytes, OfdReadLimits.Default, out package, out var error))
-            {
-                throw new InvalidOperationException("A document just signed cannot be reopened: " + error);
-            }
-        }
+            return new OfdSealRequest(keys.ForDepartment(signature.Department), sealsInOrder[i], [stamp], at, ProtectWholeDocument: i == plan.Count - 1);
+        }).ToList();
+        var bytes = OfdSigner.Sign(rendered.Package, requests);
 
         var stored = await objects.PutAsync(bytes, cancellationToken);
         return new LicenseDocumentRecord

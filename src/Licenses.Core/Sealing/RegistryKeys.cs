@@ -19,6 +19,8 @@ internal sealed class RegistryKeys
     public const string SealMakerId = "seal-maker";
 
     private readonly KeyStore store;
+    private volatile ValidatorSet? validators;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SigningKey> departmentKeys = new(StringComparer.Ordinal);
     private readonly TimeProvider clock;
     private readonly int validityYears;
     private readonly Lazy<CertificateAuthority> ca;
@@ -65,19 +67,39 @@ internal sealed class RegistryKeys
     public SigningKey SealMaker => sealMaker.Value;
 
     /// <summary>The department's SM2 signing key, made (with its certificate from the registry CA) on first use.</summary>
-    public SigningKey ForDepartment(Department department) => store.LoadOrCreate($"dept-{department.Code.Value}-sm2", () =>
+    /// <remarks>Kept in memory after the first load: decrypting the PKCS#12 file costs milliseconds, and every license needs its signers' keys.</remarks>
+    public SigningKey ForDepartment(Department department) => departmentKeys.GetOrAdd(department.Code.Value, code => store.LoadOrCreate($"dept-{code}-sm2", () =>
     {
         var now = clock.GetUtcNow();
-        return Ca.IssueDepartmentSigner(department.Name, department.Code.Value, SignatureAlgorithm.Sm2WithSm3, now.AddMinutes(-5), now.AddYears(validityYears));
-    });
+        return Ca.IssueDepartmentSigner(department.Name, code, SignatureAlgorithm.Sm2WithSm3, now.AddMinutes(-5), now.AddYears(validityYears));
+    }));
 
     /// <summary>Validates signer certificates: the registry CA, configured other CAs, and the CA's revocation list.</summary>
-    public CertificateValidator SignerValidator() =>
-        new([Ca.Certificate, .. trustedSignerAuthorities], revocationLists: [store.GetRevocationList(CaId)]);
+    /// <remarks>Rebuilt every minute so a new CRL applies; in between, verdicts on the same certificates are remembered.</remarks>
+    public CertificateValidator SignerValidator() => Validators().Signers;
 
     /// <summary>Validates seal makers: ours, and the other entities' makers whose seals are accepted (互认).</summary>
-    public CertificateValidator SealMakerValidator() =>
-        new([Ca.Certificate, .. trustedSealMakers], revocationLists: [store.GetRevocationList(CaId)]);
+    public CertificateValidator SealMakerValidator() => Validators().Makers;
+
+    private (CertificateValidator Signers, CertificateValidator Makers) Validators()
+    {
+        var now = clock.GetUtcNow();
+        var current = validators;
+        if (current is not null && now - current.At < TimeSpan.FromMinutes(1))
+        {
+            return (current.Signers, current.Makers);
+        }
+
+        var crl = store.GetRevocationList(CaId);
+        var fresh = new ValidatorSet(
+            new CertificateValidator([Ca.Certificate, .. trustedSignerAuthorities], revocationLists: [crl]),
+            new CertificateValidator([Ca.Certificate, .. trustedSealMakers], revocationLists: [crl]),
+            now);
+        validators = fresh;
+        return (fresh.Signers, fresh.Makers);
+    }
+
+    private sealed record ValidatorSet(CertificateValidator Signers, CertificateValidator Makers, DateTimeOffset At);
 
     /// <summary>The registry's own trust anchors and the mutually recognised makers, for publishing.</summary>
     public IReadOnlyList<X509Certificate2> TrustedMakers => [SealMaker.Certificate, .. trustedSealMakers];

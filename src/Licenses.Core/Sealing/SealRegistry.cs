@@ -76,6 +76,10 @@ public sealed class SealRegistry
     private readonly string fontPath;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Department, string Kind), bool> demoSealsFor = new();
     private readonly SemaphoreSlim demoSealLock = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Department, string Kind), (SealRecord Record, DateTime At)> activeSeals = new();
+
+    /// <summary>How long a looked-up active seal is reused before the database is asked again.</summary>
+    internal static readonly TimeSpan ActiveSealCacheTime = TimeSpan.FromSeconds(5);
 
     internal SealRegistry(IDbContextFactory<RegistryDbContext> contexts, RegistryKeys keys, DepartmentDirectory departments, TimeProvider clock, IOptions<SealingOptions> options, IOptions<IssuanceOptions> issuance)
     {
@@ -190,6 +194,7 @@ public sealed class SealRegistry
         record.RevokedAtUtc = clock.GetUtcNow().UtcDateTime;
         record.RevocationReason = reason.Trim();
         await db.SaveChangesAsync(cancellationToken);
+        activeSeals.Clear();
         return View(record);
     }
 
@@ -229,7 +234,26 @@ public sealed class SealRegistry
 
     private async Task<SealRecord?> FindActiveAsync(Department department, string kind, CancellationToken cancellationToken)
     {
+        // Every license looks its signers' seals up: a few seconds of memory spares the database. Revocations made through this
+        // process clear it at once; another instance's revocation applies here within ActiveSealCacheTime.
+        var key = (department.Code.Value, kind);
         var now = clock.GetUtcNow().UtcDateTime;
+        if (activeSeals.TryGetValue(key, out var cached) && now - cached.At < ActiveSealCacheTime && now < cached.Record.ValidUntilUtc)
+        {
+            return cached.Record;
+        }
+
+        var found = await QueryActiveAsync(department, kind, now, cancellationToken);
+        if (found is not null)
+        {
+            activeSeals[key] = (found, now);
+        }
+
+        return found;
+    }
+
+    private async Task<SealRecord?> QueryActiveAsync(Department department, string kind, DateTime now, CancellationToken cancellationToken)
+    {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var candidates = await db.Seals.AsNoTracking()
             .Where(s => s.DepartmentCode == department.Code.Value && s.Kind == kind && s.RevokedAtUtc == null)
@@ -339,6 +363,7 @@ public sealed class SealRegistry
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                activeSeals.Clear();
                 return record;
             }
             catch (DbUpdateException) when (attempt < 5)
@@ -357,9 +382,14 @@ public sealed class SealRegistry
     private async Task<Department?> FindDepartmentAsync(UnifiedSocialCreditCode code, CancellationToken cancellationToken) =>
         (await departments.ListAsync(cancellationToken)).FirstOrDefault(d => d.Code == code);
 
-    private static SesSeal Decode(SealRecord record) => SesSeal.TryDecode(record.Encoded, out var seal, out var error)
-        ? seal
-        : throw new InvalidOperationException($"Stored seal {record.EsId} cannot be decoded: {error}");
+    // A seal never changes once made (revocation is recorded beside it), so its decoded form is kept by 印章编码.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SesSeal> Decoded = new(StringComparer.Ordinal);
+
+    private static SesSeal Decode(SealRecord record) => Decoded.TryGetValue(record.EsId, out var known) && known.Encoded.Span.SequenceEqual(record.Encoded)
+        ? known
+        : Decoded[record.EsId] = SesSeal.TryDecode(record.Encoded, out var seal, out var error)
+            ? seal
+            : throw new InvalidOperationException($"Stored seal {record.EsId} cannot be decoded: {error}");
 
     private static SealView View(SealRecord record)
     {

@@ -200,6 +200,13 @@ public sealed class OfdPackage
     /// <summary>A new package with one file added or replaced.</summary>
     public OfdPackage WithEntry(string path, ReadOnlyMemory<byte> bytes) => WithEntries([new(path, bytes)]);
 
+    /// <summary>Seals, signatures and pictures are already dense: storing them as they are saves time and no space.</summary>
+    private static CompressionLevel LevelFor(string name) =>
+        name.EndsWith(".esl", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".dat", StringComparison.OrdinalIgnoreCase)
+        || name.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase)
+            ? CompressionLevel.NoCompression
+            : CompressionLevel.Fastest;
+
     /// <summary>Writes the package as a ZIP: entries in package order, Deflate, fixed timestamps, so equal content gives equal bytes.</summary>
     public byte[] ToBytes()
     {
@@ -208,7 +215,7 @@ public sealed class OfdPackage
         {
             foreach (var (name, bytes) in entries)
             {
-                var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
+                var entry = zip.CreateEntry(name, LevelFor(name));
                 entry.LastWriteTime = EntryTimestamp;
                 using var stream = entry.Open();
                 stream.Write(bytes.Span);

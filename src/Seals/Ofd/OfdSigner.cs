@@ -39,13 +39,32 @@ public static class OfdSigner
     /// <summary>Adds one seal signature and returns the new package bytes; the input is not changed.</summary>
     /// <exception cref="OfdFormatException">The package is not a well-formed OFD.</exception>
     /// <exception cref="OfdSigningException">The seal cannot be used by this signer now, or the document is already sealed whole.</exception>
-    public static byte[] Sign(OfdPackage package, OfdSealRequest request)
+    public static byte[] Sign(OfdPackage package, OfdSealRequest request) => Sign(package, [request]);
+
+    /// <summary>Adds several seal signatures one after another (each covering the ones before) and writes the package once.</summary>
+    /// <exception cref="OfdFormatException">The package is not a well-formed OFD.</exception>
+    /// <exception cref="OfdSigningException">A seal cannot be used by its signer, or the document is (or becomes) sealed whole before the last request.</exception>
+    public static byte[] Sign(OfdPackage package, IReadOnlyList<OfdSealRequest> requests)
     {
         ArgumentNullException.ThrowIfNull(package);
-        ArgumentNullException.ThrowIfNull(request);
-        CheckRequest(request);
+        ArgumentNullException.ThrowIfNull(requests);
+        foreach (var request in requests)
+        {
+            ArgumentNullException.ThrowIfNull(request, nameof(requests));
+            CheckRequest(request);
+        }
 
         var files = OfdFileSet.From(package);
+        foreach (var request in requests)
+        {
+            SignOne(files, request);
+        }
+
+        return files.ToPackageBytes();
+    }
+
+    private static void SignOne(OfdFileSet files, OfdSealRequest request)
+    {
         var ofdXml = files.LoadXml("OFD.xml");
         var docBody = ofdXml.Root?.Element(OfdSignatureXml.Ofd + "DocBody") ?? throw new OfdFormatException("OFD.xml has no DocBody.");
         var docRoot = OfdPath.Resolve(string.Empty, (string?)docBody.Element(OfdSignatureXml.Ofd + "DocRoot") ?? throw new OfdFormatException("OFD.xml has no DocRoot."));
@@ -100,7 +119,7 @@ public static class OfdSigner
 
         var references = files.Paths
             .Where(p => request.ProtectWholeDocument || p != signaturesPath)
-            .Select(p => (OfdPath.ToAbsolute(p), Sm3.Hash(files.Get(p))))
+            .Select(p => (OfdPath.ToAbsolute(p), files.Sm3Of(p)))
             .ToList();
         var signatureXml = Serialize(OfdSignatureXml.WriteSignature(
             OfdPath.ToAbsolute(signedValuePath), ProviderName, "1.0", request.Time, references, stamps, OfdPath.ToAbsolute(sealPath)));
@@ -113,8 +132,6 @@ public static class OfdSigner
         {
             files.Set(signaturesPath, list);
         }
-
-        return files.ToPackageBytes();
     }
 
     private static void CheckRequest(OfdSealRequest request)

@@ -75,7 +75,11 @@ public static class SealPicture
         DrawKind(image, sealKind.Trim(), fontPath, red, centre, radius);
 
         image.Density = new Density(dpi, dpi, DensityUnit.PixelsPerInch);
-        image.Format = MagickFormat.Png;
+
+        // One red with anti-aliased edges needs few colours: a palette PNG is a fifth of the RGBA size, and every seal is
+        // embedded twice in each signed document.
+        image.Quantize(new QuantizeSettings { Colors = 32, DitherMethod = DitherMethod.No });
+        image.Format = MagickFormat.Png8;
 
         // No creation/modification time chunks, so the same input gives the same bytes.
         image.Settings.SetDefine(MagickFormat.Png, "exclude-chunks", "date,time");

@@ -7,7 +7,29 @@ namespace ElectronicLicense.Seals.Verification;
 /// <summary>Turns a certificate validation into a report check.</summary>
 internal static class CertificateChecks
 {
+    // The same signer and seal-maker certificates come back in every document: a validator remembers its verdicts
+    // (its anchors and CRLs are fixed for its lifetime), keyed by certificate bytes, signing time and the day of "now".
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CertificateValidator, System.Collections.Concurrent.ConcurrentDictionary<(string, long, long, string), CheckResult>> Memo = [];
+
     public static CheckResult ToCheck(this CertificateValidator validator, string id, X509Certificate2 certificate, DateTimeOffset signingTime, DateTimeOffset now)
+    {
+        var memo = Memo.GetOrCreateValue(validator);
+        var key = (Convert.ToHexString(SHA256.HashData(certificate.RawData)), signingTime.UtcTicks, now.UtcDateTime.Date.Ticks, id);
+        if (memo.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var result = Validate(validator, id, certificate, signingTime, now);
+        if (memo.Count < 10_000)
+        {
+            memo[key] = result;
+        }
+
+        return result;
+    }
+
+    private static CheckResult Validate(CertificateValidator validator, string id, X509Certificate2 certificate, DateTimeOffset signingTime, DateTimeOffset now)
     {
         CertificateValidationResult result;
         try
