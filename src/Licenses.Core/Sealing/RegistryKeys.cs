@@ -90,10 +90,11 @@ internal sealed class RegistryKeys
             return (current.Signers, current.Makers);
         }
 
+        var anchor = Ca.Certificate; // makes the CA on first use, before its revocation list is asked for
         var crl = store.GetRevocationList(CaId);
         var fresh = new ValidatorSet(
-            new CertificateValidator([Ca.Certificate, .. trustedSignerAuthorities], revocationLists: [crl]),
-            new CertificateValidator([Ca.Certificate, .. trustedSealMakers], revocationLists: [crl]),
+            new CertificateValidator([anchor, .. trustedSignerAuthorities], revocationLists: [crl]),
+            new CertificateValidator([anchor, .. trustedSealMakers], revocationLists: [crl]),
             now);
         validators = fresh;
         return (fresh.Signers, fresh.Makers);

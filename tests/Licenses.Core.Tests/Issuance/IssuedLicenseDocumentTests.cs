@@ -241,6 +241,8 @@ public class IssuedLicenseDocumentTests(IssuanceRegistry registry) : IClassFixtu
     /// <remarks>Synchronous for FsCheck; run on the thread pool so that no test synchronisation context is blocked.</remarks>
     private byte[] Issue(LicenseType type, Department issuer, LicenseId id, string dataJson) => Task.Run(async () =>
     {
+        // Demo seals are made on first use, outside any write transaction, as the ingest does before storing.
+        Assert.Null(await registry.Issuer.NotReadyAsync(type, issuer, registry.Departments, makeDemoSeals: true, CancellationToken.None));
         var record = await registry.Issuer.IssueOfdAsync(type, issuer, registry.Departments, id, dataJson, registry.Clock.GetUtcNow(), CancellationToken.None);
         Assert.Equal("issued", record.Origin);
         return await registry.ReadObjectAsync(record.Sha256);
