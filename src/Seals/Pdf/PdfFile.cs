@@ -20,6 +20,7 @@ internal sealed class PdfFile
 
     private readonly Dictionary<int, XrefEntry> xref = [];
     private readonly Dictionary<int, PdfObject?> cache = [];
+    private readonly Dictionary<int, string> failures = [];
     private readonly Dictionary<int, (byte[] Data, int[] Numbers, int[] Offsets)> objectStreams = [];
 
     private PdfFile(ReadOnlyMemory<byte> data)
@@ -236,23 +237,29 @@ internal sealed class PdfFile
     /// <summary>Reads an object; false with the reason when it exists but cannot be read.</summary>
     public bool TryGetObject(int number, out PdfObject? value, out string? error)
     {
-        error = null;
+        if (failures.TryGetValue(number, out error))
+        {
+            value = null;
+            return false;
+        }
+
         if (cache.TryGetValue(number, out value))
         {
             return true;
         }
 
-        // Guards recursion through /Length references.
-        cache[number] = null;
+        // Guards recursion through /Length references: an object whose length depends on itself fails.
+        failures[number] = $"object {number} refers to itself while being read";
         try
         {
             value = Load(number);
             cache[number] = value;
+            failures.Remove(number);
             return true;
         }
         catch (PdfFormatException e)
         {
-            error = e.Message;
+            error = failures[number] = e.Message;
             value = null;
             return false;
         }

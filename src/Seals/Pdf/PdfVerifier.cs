@@ -63,6 +63,11 @@ public static class PdfVerifier
             {
                 entries.Add(new Entry(field.Name, signature, ReadRange(file, signature)));
             }
+            else if (field.Dictionary["V"] is PdfReference reference && !file.TryGetObject(reference.Number, out _, out _))
+            {
+                // A signed field whose signature dictionary cannot be read is a broken signature, not an unsigned field.
+                entries.Add(new Entry(field.Name, new PdfDictionary(), null));
+            }
         }
 
         documentChecks.Add(new CheckResult("structure", CheckOutcome.Passed, $"PDF read: {file.Pages().Count} page(s), {entries.Count} signature(s)"));
