@@ -224,9 +224,11 @@ internal static class PdfCms
         decoded = null;
         try
         {
-            var outer = new AsnReader(contents, AsnEncodingRules.BER);
+            // The /Contents reservation is padded with zeros after the DER; anything else there is not ours to ignore.
+            AsnDecoder.ReadEncodedValue(contents, AsnEncodingRules.BER, out _, out _, out var length);
+            var outer = new AsnReader(contents.AsMemory(0, length), AsnEncodingRules.BER);
             var contentInfo = outer.ReadSequence();
-            if (outer.HasData && outer.PeekEncodedValue().Span.ContainsAnyExcept((byte)0))
+            if (contents.AsSpan(length).ContainsAnyExcept((byte)0))
             {
                 error = "bytes other than zero padding follow the CMS structure";
                 return false;
