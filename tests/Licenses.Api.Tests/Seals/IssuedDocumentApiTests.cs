@@ -143,6 +143,38 @@ public class IssuedDocumentApiTests(IssuedDocumentFixture fixture) : IClassFixtu
         }
     }
 
+    [Fact]
+    public async Task The_registry_verifier_checks_a_PDFs_signers_against_the_policy_named_by_its_license_id()
+    {
+        var (id, _, _) = await IssueAsync("medical-death-certificate-1.json");
+        var pdf = await Factory.ClientFor(Health, "issuer").GetByteArrayAsync($"/api/v1/licenses/{id}/document?format=pdf");
+        var verifier = Factory.Services.GetRequiredService<DocumentVerifier>();
+
+        var good = await verifier.VerifyPdfAsync(pdf);
+
+        Assert.Equal(Indication.TotalPassed, good.Indication);
+        Assert.Contains(good.DocumentChecks, c => c.Id == "signature-policy" && c.Outcome == CheckOutcome.Passed
+            && c.Message.Contains("重庆市卫生健康委员会 → 重庆市公安局 → 重庆市民政局", StringComparison.Ordinal));
+
+        // The unsigned file is the prefix before the first incremental update; the issuer alone signs it again.
+        var eof = System.Text.Encoding.Latin1.GetString(pdf).IndexOf("%%EOF\n", StringComparison.Ordinal) + "%%EOF\n".Length;
+        var keys = Factory.Services.GetRequiredService<ElectronicLicense.Licenses.Sealing.RegistryKeys>();
+        var health = (await Factory.Services.GetRequiredService<ElectronicLicense.Licenses.Departments.DepartmentDirectory>().ListAsync()).Single(d => d.Code.Value == Health);
+        var alone = ElectronicLicense.Seals.Pdf.PdfSigner.Sign(pdf[..eof], new ElectronicLicense.Seals.Pdf.PdfSignatureRequest
+        {
+            Key = keys.PdfSignerFor(health),
+            FieldName = "seal1-" + Health,
+            SigningTime = DateTimeOffset.UtcNow,
+            Certify = true,
+        });
+
+        var report = await verifier.VerifyPdfAsync(alone);
+
+        Assert.Equal((Indication.TotalFailed, SubIndication.SigConstraintsFailure), (report.Indication, report.SubIndication));
+        Assert.Equal(Indication.TotalPassed, Assert.Single(report.Signatures).Indication);
+        Assert.Contains("is missing", Assert.Single(report.DocumentChecks, c => c.Id == "signature-policy").Message, StringComparison.Ordinal);
+    }
+
     private const string KnownZlibWarning = "input stream is complete but output may still be valid";
 
     /// <summary>The /Rect of every signature widget: the signer writes them as plain objects in its incremental updates.</summary>
