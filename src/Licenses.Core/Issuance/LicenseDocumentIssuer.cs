@@ -16,6 +16,14 @@ namespace ElectronicLicense.Licenses.Issuance;
 /// <summary>Issues a license version's documents: renders its OFD and its PDF, has every party of its type's signature policy seal each in order, stores them.</summary>
 internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, LicensePdfRenderer pdfRenderer, SealRegistry seals, RegistryKeys keys, IObjectStore objects)
 {
+    /// <summary>Bytes reserved per PDF signature for its CMS.</summary>
+    /// <remarks>
+    /// A registry CMS holds an ECDSA P-256 signature, the signed attributes, the department's certificate and the CA's, about
+    /// 1.5 KB; the signer's 16 KB default is sized for RSA chains and would add 24 KB of zeros per party to every license.
+    /// PdfSigner refuses a CMS larger than the reservation, so a change of keys cannot truncate a signature silently.
+    /// </remarks>
+    internal const int PdfContentsSize = 4096;
+
     /// <summary>Where the registry's PDF signatures say they were made (/Location).</summary>
     public const string SigningLocation = "重庆";
 
@@ -146,6 +154,7 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, License
                 Location = SigningLocation,
                 SignerName = signature.Department.Name,
                 Certify = i == 0,
+                ContentsSize = PdfContentsSize,
                 Appearance = new PdfSealAppearance
                 {
                     PageIndex = slot.PageIndex,
