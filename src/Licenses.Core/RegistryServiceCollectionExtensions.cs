@@ -53,6 +53,7 @@ public static class RegistryServiceCollectionExtensions
             Clock(sp)));
         services.AddSingleton(sp => new LicenseDocumentIssuer(
             sp.GetRequiredService<LicenseOfdRenderer>(),
+            sp.GetRequiredService<LicensePdfRenderer>(),
             sp.GetRequiredService<SealRegistry>(),
             sp.GetRequiredService<RegistryKeys>(),
             sp.GetRequiredService<IObjectStore>()));

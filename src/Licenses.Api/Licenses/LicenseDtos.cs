@@ -69,7 +69,7 @@ internal sealed record VersionResponse(
     int Version, string LicenseId, string ContentSha256, DateTime StoredAt, DateTime? SupersededAt, string? ChangeReason,
     SourceDocumentResponse? SourceDocument, JsonElement Data, DocumentResponse[] Documents);
 
-/// <summary>A document of a version: the sealed OFD the registry issued, or a pushed historical file; <c>Href</c> downloads it.</summary>
+/// <summary>A document of a version: the sealed OFD or PDF the registry issued, or a pushed historical file; <c>Href</c> downloads it.</summary>
 internal sealed record DocumentResponse(string Format, string Origin, string Sha256, string Sm3, long Length, IReadOnlyList<string> Signers, string Href);
 
 internal sealed record SourceDocumentResponse(string Format, string Sha256, long Length);

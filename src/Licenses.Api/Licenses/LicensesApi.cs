@@ -91,7 +91,7 @@ internal static class LicensesApi
         return TypedResults.Ok(LicenseResponse.From(view));
     }
 
-    /// <summary>The sealed document of a license version (<c>?format=ofd</c>, the default), as stored: its hashes in headers.</summary>
+    /// <summary>The sealed document of a license version (<c>?format=ofd</c>, the default, or <c>pdf</c>), as stored: its hashes in headers.</summary>
     private static async Task<FileStreamHttpResult> Document(
         string id, string? format, HttpContext context, LicenseQueryService queries, CancellationToken cancellationToken)
     {

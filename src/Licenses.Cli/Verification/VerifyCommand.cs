@@ -1,12 +1,13 @@
 using System.CommandLine;
 using ElectronicLicense.Cli.Certificates;
 using ElectronicLicense.Seals.Ofd;
+using ElectronicLicense.Seals.Pdf;
 using ElectronicLicense.Seals.Pki;
 using ElectronicLicense.Seals.Verification;
 
 namespace ElectronicLicense.Cli.Verification;
 
-/// <summary><c>elic verify</c>: verifies every signature of a signed OFD (PDF to come) and gives the ETSI verdict as the exit code.</summary>
+/// <summary><c>elic verify</c>: verifies every signature of a signed OFD or PDF and gives the ETSI verdict as the exit code.</summary>
 internal static class VerifyCommand
 {
     /// <summary>The command's name, also used by <see cref="CliApp"/> to pick its exit codes.</summary>
@@ -14,7 +15,7 @@ internal static class VerifyCommand
 
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("file") { Description = "The signed document (.ofd; the format is told by its bytes, not its name)" };
+        var file = new Argument<string>("file") { Description = "The signed document (.ofd or .pdf; the format is told by its bytes, not its name)" };
         var json = new Option<bool>("--json") { Description = "Write the verification report as JSON" };
         var trust = new Option<string>("--trust")
         {
@@ -60,7 +61,13 @@ internal static class VerifyCommand
                 });
                 break;
             case DocumentFormat.Pdf:
-                throw new CliException($"'{path}' is a PDF: PDF verification is not available yet.");
+                // PDF signatures carry their signer's certificate in the CMS, and no e-seal: only the signer anchors apply.
+                report = PdfVerifier.Verify(bytes, new PdfVerificationOptions
+                {
+                    Signers = anchors is null ? null : new CertificateValidator(anchors),
+                    Clock = context.Clock,
+                });
+                break;
             default:
                 throw new CliException($"'{path}' is neither an OFD (a ZIP package) nor a PDF file.");
         }

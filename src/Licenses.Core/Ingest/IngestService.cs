@@ -288,7 +288,7 @@ public sealed class IngestService
         return results;
     }
 
-    /// <summary>Records each new version's documents: a pushed file as received, otherwise the OFD rendered and sealed now.</summary>
+    /// <summary>Records each new version's documents: a pushed file as received, otherwise the OFD and the PDF rendered and sealed now.</summary>
     /// <remarks>Runs inside the chunk's transaction, so a license is never stored without its document; files are content-addressed, so a rolled-back chunk leaves only unreferenced blobs.</remarks>
     private async Task AttachDocumentsAsync(
         DepartmentIdentity caller,
@@ -318,10 +318,10 @@ public sealed class IngestService
         }
 
         var toIssue = fresh.Where(f => f.Submission.Document is null).ToList();
-        var issued = new LicenseDocumentRecord[toIssue.Count];
+        var issued = new IReadOnlyList<LicenseDocumentRecord>[toIssue.Count];
         var at = new DateTimeOffset(now, TimeSpan.Zero);
 
-        // Rendering and SM2 signing are CPU-bound and independent per license.
+        // Rendering and signing (SM2 for the OFD, ECDSA for the PDF) are CPU-bound and independent per license.
         await Parallel.ForEachAsync(Enumerable.Range(0, toIssue.Count), new ParallelOptions
         {
             CancellationToken = cancellationToken,
@@ -329,11 +329,11 @@ public sealed class IngestService
         }, async (i, token) =>
         {
             var (submission, version) = toIssue[i];
-            issued[i] = await documentIssuer.IssueOfdAsync(submission.Type, caller.Department, directory, version.LicenseId, version.DataJson, at, token);
+            issued[i] = await documentIssuer.IssueAsync(submission.Type, caller.Department, directory, version.LicenseId, version.DataJson, at, token);
         });
         for (var i = 0; i < toIssue.Count; i++)
         {
-            toIssue[i].Version.Documents.Add(issued[i]);
+            toIssue[i].Version.Documents.AddRange(issued[i]);
         }
     }
 

@@ -3,17 +3,34 @@ using System.Text.Json;
 using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Identifiers;
+using ElectronicLicense.Licenses.Issuance.Pdf;
 using ElectronicLicense.Licenses.Persistence;
 using ElectronicLicense.Licenses.Sealing;
 using ElectronicLicense.Licenses.Storage;
 using ElectronicLicense.Seals.Ofd;
+using ElectronicLicense.Seals.Pdf;
 using ElectronicLicense.Seals.Pki;
 
 namespace ElectronicLicense.Licenses.Issuance;
 
-/// <summary>Issues a license version's documents: renders its OFD, has every party of its type's signature policy seal it in order, stores it.</summary>
-internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, SealRegistry seals, RegistryKeys keys, IObjectStore objects)
+/// <summary>Issues a license version's documents: renders its OFD and its PDF, has every party of its type's signature policy seal each in order, stores them.</summary>
+internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, LicensePdfRenderer pdfRenderer, SealRegistry seals, RegistryKeys keys, IObjectStore objects)
 {
+    /// <summary>Bytes reserved per PDF signature for its CMS.</summary>
+    /// <remarks>
+    /// A registry CMS holds an ECDSA P-256 signature, the signed attributes, the department's certificate and the CA's, about
+    /// 1.5 KB; the signer's 16 KB default is sized for RSA chains and would add 24 KB of zeros per party to every license.
+    /// PdfSigner refuses a CMS larger than the reservation, so a change of keys cannot truncate a signature silently.
+    /// </remarks>
+    internal const int PdfContentsSize = 4096;
+
+    /// <summary>Where the registry's PDF signatures say they were made (/Location).</summary>
+    public const string SigningLocation = "重庆";
+
+    /// <summary>The PDF signature field of the <paramref name="order"/>-th party (from 1): <c>seal{n}-{统一社会信用代码}</c>.</summary>
+    public static string PdfFieldName(int order, Department department) =>
+        string.Create(CultureInfo.InvariantCulture, $"seal{order}-{department.Code.Value}");
+
     /// <summary>What the QR code of a license carries until signed offline payloads exist: its 证照标识 as a URN, which 核验 accepts.</summary>
     public static string VerificationPayload(LicenseId id) => "urn:elic:license:" + id.Value;
 
@@ -41,7 +58,19 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, SealReg
         }
     }
 
-    /// <summary>Renders, seals and stores the OFD of one license version and returns its record (not yet saved).</summary>
+    /// <summary>Renders, seals and stores the OFD and the PDF of one license version and returns their records (not yet saved), OFD first.</summary>
+    /// <exception cref="Errors.RegistryException">A signer has no valid seal, or the policy names an unknown department.</exception>
+    public Task<IReadOnlyList<LicenseDocumentRecord>> IssueAsync(
+        LicenseType type,
+        Department issuer,
+        IReadOnlyDictionary<UnifiedSocialCreditCode, Department> departments,
+        LicenseId id,
+        string dataJson,
+        DateTimeOffset at,
+        CancellationToken cancellationToken) =>
+        IssueAsync(type, issuer, departments, id, dataJson, at, pdf: true, cancellationToken);
+
+    /// <summary>Renders, seals and stores the OFD alone and returns its record (not yet saved); for measuring OFD issuance by itself.</summary>
     /// <exception cref="Errors.RegistryException">A signer has no valid seal, or the policy names an unknown department.</exception>
     public async Task<LicenseDocumentRecord> IssueOfdAsync(
         LicenseType type,
@@ -50,6 +79,17 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, SealReg
         LicenseId id,
         string dataJson,
         DateTimeOffset at,
+        CancellationToken cancellationToken) =>
+        (await IssueAsync(type, issuer, departments, id, dataJson, at, pdf: false, cancellationToken))[0];
+
+    private async Task<IReadOnlyList<LicenseDocumentRecord>> IssueAsync(
+        LicenseType type,
+        Department issuer,
+        IReadOnlyDictionary<UnifiedSocialCreditCode, Department> departments,
+        LicenseId id,
+        string dataJson,
+        DateTimeOffset at,
+        bool pdf,
         CancellationToken cancellationToken)
     {
         var plan = SignerPlan.For(type, issuer, departments);
@@ -60,15 +100,29 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, SealReg
         }
 
         using var data = JsonDocument.Parse(dataJson);
-        var rendered = renderer.Render(new LicenseRenderRequest
+        var request = new LicenseRenderRequest
         {
             Type = type,
             LicenseId = id,
             Data = data.RootElement,
             IssuedAt = at,
             VerificationPayload = VerificationPayload(id),
-        });
+        };
+        var signers = string.Join(',', plan.Select(p => p.Department.Code.Value));
+        var records = new List<LicenseDocumentRecord>(2)
+        {
+            await StoreAsync("ofd", SealOfd(renderer.Render(request), plan, sealsInOrder, at), signers, at, cancellationToken),
+        };
+        if (pdf)
+        {
+            records.Add(await StoreAsync("pdf", SealPdf(pdfRenderer.Render(request), plan, sealsInOrder, at), signers, at, cancellationToken));
+        }
 
+        return records;
+    }
+
+    private byte[] SealOfd(RenderedLicense rendered, IReadOnlyList<PlannedSignature> plan, List<Seals.Ses.SesSeal> sealsInOrder, DateTimeOffset at)
+    {
         // The last party seals the document whole: a registry-issued license is final, a change is a new version.
         var requests = plan.Select((signature, i) =>
         {
@@ -76,17 +130,57 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, SealReg
             var stamp = new StampPlacement(slot.PageId.ToString(CultureInfo.InvariantCulture), slot.Boundary.X, slot.Boundary.Y, slot.Boundary.Width, slot.Boundary.Height);
             return new OfdSealRequest(keys.ForDepartment(signature.Department), sealsInOrder[i], [stamp], at, ProtectWholeDocument: i == plan.Count - 1);
         }).ToList();
-        var bytes = OfdSigner.Sign(rendered.Package, requests);
+        return OfdSigner.Sign(rendered.Package, requests);
+    }
 
+    /// <summary>Signs the PDF once per party, in policy order, each an incremental update showing the party's seal picture at its slot.</summary>
+    /// <remarks>
+    /// The first signature certifies the document (DocMDP P=2), so the later parties may only sign; each signature covers the
+    /// file as it was when made, and the last one the whole document.
+    /// </remarks>
+    private byte[] SealPdf(RenderedPdf rendered, IReadOnlyList<PlannedSignature> plan, List<Seals.Ses.SesSeal> sealsInOrder, DateTimeOffset at)
+    {
+        var bytes = rendered.Pdf;
+        for (var i = 0; i < plan.Count; i++)
+        {
+            var signature = plan[i];
+            var slot = rendered.SealSlots[i];
+            bytes = PdfSigner.Sign(bytes, new PdfSignatureRequest
+            {
+                Key = keys.PdfSignerFor(signature.Department),
+                FieldName = PdfFieldName(signature.Order, signature.Department),
+                SigningTime = at,
+                Reason = signature.Reason,
+                Location = SigningLocation,
+                SignerName = signature.Department.Name,
+                Certify = i == 0,
+                ContentsSize = PdfContentsSize,
+                Appearance = new PdfSealAppearance
+                {
+                    PageIndex = slot.PageIndex,
+                    X = slot.Rectangle.Left,
+                    Y = slot.Rectangle.Bottom,
+                    Width = slot.Rectangle.Width,
+                    Height = slot.Rectangle.Height,
+                    Png = sealsInOrder[i].PictureData,
+                },
+            });
+        }
+
+        return bytes;
+    }
+
+    private async Task<LicenseDocumentRecord> StoreAsync(string format, byte[] bytes, string signers, DateTimeOffset at, CancellationToken cancellationToken)
+    {
         var stored = await objects.PutAsync(bytes, cancellationToken);
         return new LicenseDocumentRecord
         {
-            Format = "ofd",
+            Format = format,
             Origin = "issued",
             Sha256 = stored.Sha256,
             Sm3 = Convert.ToHexStringLower(Sm3.Hash(bytes)),
             Length = stored.Length,
-            Signers = string.Join(',', plan.Select(p => p.Department.Code.Value)),
+            Signers = signers,
             CreatedAtUtc = at.UtcDateTime,
         };
     }

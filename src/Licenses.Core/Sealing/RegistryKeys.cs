@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace ElectronicLicense.Licenses.Sealing;
 
-/// <summary>The registry's keys: its CA, its seal maker (制章) and one SM2 signer per department, in a PKCS#12 key store.</summary>
+/// <summary>The registry's keys: its CA, its seal maker (制章), one SM2 signer per department for OFD and one ECDSA P-256 signer per department for PDF, in a PKCS#12 key store.</summary>
 /// <remarks>
 /// Keys are made on first use and kept encrypted under the configured password. On the embedded default, when no password is
 /// configured, a random one is made once and kept in <c>keystore.password</c> beside the keys (mode 0600) — fine for a
@@ -21,6 +21,7 @@ internal sealed class RegistryKeys
     private readonly KeyStore store;
     private volatile ValidatorSet? validators;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SigningKey> departmentKeys = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SigningKey> pdfKeys = new(StringComparer.Ordinal);
     private readonly TimeProvider clock;
     private readonly int validityYears;
     private readonly Lazy<CertificateAuthority> ca;
@@ -72,6 +73,20 @@ internal sealed class RegistryKeys
     {
         var now = clock.GetUtcNow();
         return Ca.IssueDepartmentSigner(department.Name, code, SignatureAlgorithm.Sm2WithSm3, now.AddMinutes(-5), now.AddYears(validityYears));
+    }));
+
+    /// <summary>The department's ECDSA P-256 key for PDF signatures, made (with its certificate from the registry CA) on first use.</summary>
+    /// <remarks>
+    /// PDF readers (pdfsig/NSS, Acrobat) cannot verify SM2 signatures, so a registry PDF carries ECDSA ones; the certificate's
+    /// subject is the SM2 one's (serialNumber = 统一社会信用代码), so the signature policy maps PDF signers as it maps OFD ones.
+    /// The issuer stays the SM2 registry CA: a reader checks the signature with the leaf's key alone (pdfsig -nocert reports
+    /// "Signature is Valid" for such a leaf), and only chain building needs the CA, which NSS cannot do for SM2 and which our
+    /// verifier does with the one published trust anchor. Cached like the SM2 keys.
+    /// </remarks>
+    public SigningKey PdfSignerFor(Department department) => pdfKeys.GetOrAdd(department.Code.Value, code => store.LoadOrCreate($"dept-{code}-p256", () =>
+    {
+        var now = clock.GetUtcNow();
+        return Ca.IssueDepartmentSigner(department.Name, code, SignatureAlgorithm.EcdsaP256WithSha256, now.AddMinutes(-5), now.AddYears(validityYears));
     }));
 
     /// <summary>Validates signer certificates: the registry CA, configured other CAs, and the CA's revocation list.</summary>

@@ -5,6 +5,7 @@ using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
 using ElectronicLicense.Licenses.Sealing;
 using ElectronicLicense.Seals.Ofd;
+using ElectronicLicense.Seals.Pdf;
 using ElectronicLicense.Seals.Verification;
 
 namespace ElectronicLicense.Licenses.Verification;
@@ -43,32 +44,55 @@ public sealed partial class DocumentVerifier
             return report;
         }
 
-        var policy = await PolicyCheckAsync(package, report, cancellationToken);
-        if (policy is null)
-        {
-            return report;
-        }
-
-        var checks = report.DocumentChecks.Append(policy).ToList();
-        var (indication, sub) = DocumentReport.Conclude(report.Signatures, checks);
-        return report with { DocumentChecks = checks, Indication = indication, SubIndication = sub };
-    }
-
-    /// <summary>Whether the signers, in order, are the parties the license type's policy names: out-of-order, missing or unauthorised signers fail.</summary>
-    private async Task<CheckResult?> PolicyCheckAsync(OfdPackage package, DocumentReport report, CancellationToken cancellationToken)
-    {
         if (!package.TryLoadXml("OFD.xml", out var ofdXml, out _))
         {
-            return null;
+            return report;
         }
 
         var custom = ofdXml.Descendants(OfdNames.Namespace + "CustomData")
             .GroupBy(e => (string?)e.Attribute("Name") ?? string.Empty)
             .ToDictionary(g => g.Key, g => g.First().Value.Trim(), StringComparer.Ordinal);
-        if (!custom.TryGetValue(MetadataNames.TypeCode, out var typeText) || !custom.TryGetValue(MetadataNames.IssuerCode, out var issuerText))
+        var policy = custom.TryGetValue(MetadataNames.TypeCode, out var typeText) && custom.TryGetValue(MetadataNames.IssuerCode, out var issuerText)
+            ? await PolicyCheckAsync(typeText, issuerText, report, cancellationToken)
+            : new CheckResult("signature-policy", CheckOutcome.NotApplicable, "the document does not name a license type and issuer, so no signature policy applies");
+        return WithCheck(report, policy);
+    }
+
+    /// <summary>Verifies a PDF file: every signature against the registry's CA and revocation list, then the license type's signature policy; malformed input gives a TOTAL-FAILED report, never an exception.</summary>
+    /// <remarks>
+    /// The registry's PDFs name their license in the document information's Subject (the 证照标识), which carries the type
+    /// code and the issuer; signers are mapped to departments by their certificate's serialNumber (统一社会信用代码), as for OFD.
+    /// PDFs carry no e-seal structure, so there are no seal-maker or seal-revocation checks.
+    /// </remarks>
+    public async Task<DocumentReport> VerifyPdfAsync(ReadOnlyMemory<byte> pdf, CancellationToken cancellationToken = default)
+    {
+        var report = PdfVerifier.Verify(pdf, new PdfVerificationOptions
         {
-            return new CheckResult("signature-policy", CheckOutcome.NotApplicable, "the document does not name a license type and issuer, so no signature policy applies");
+            Signers = keys.SignerValidator(),
+            Clock = clock,
+        });
+        if (report.Signatures.Count == 0)
+        {
+            return report;
         }
+
+        var policy = PdfDocumentInfo.TryRead(pdf, out var info) && info.TryGetValue("Subject", out var subject)
+            && LicenseId.TryParse(subject.Trim(), out var licenseId, out _)
+            ? await PolicyCheckAsync(licenseId.TypeCode.Value, licenseId.Issuer.Value, report, cancellationToken)
+            : new CheckResult("signature-policy", CheckOutcome.NotApplicable, "the document's Subject is not a 证照标识, so no signature policy applies");
+        return WithCheck(report, policy);
+    }
+
+    private static DocumentReport WithCheck(DocumentReport report, CheckResult check)
+    {
+        var checks = report.DocumentChecks.Append(check).ToList();
+        var (indication, sub) = DocumentReport.Conclude(report.Signatures, checks);
+        return report with { DocumentChecks = checks, Indication = indication, SubIndication = sub };
+    }
+
+    /// <summary>Whether the signers, in order, are the parties the license type's policy names: out-of-order, missing or unauthorised signers fail.</summary>
+    private async Task<CheckResult> PolicyCheckAsync(string typeText, string issuerText, DocumentReport report, CancellationToken cancellationToken)
+    {
 
         if (!LicenseTypeCode.TryParse(typeText, out var typeCode, out _) || !catalog.TryGet(typeCode, out var type))
         {

@@ -207,6 +207,27 @@ public static class PdfSigner
     /// <summary>The PNG as an RGB image XObject with its alpha as a soft mask (ISO 32000-1 §11.6.5.3), both Flate-compressed.</summary>
     private static void WriteImage(UpdateWriter writer, PdfReference reference, ReadOnlyMemory<byte> png)
     {
+        var image = DecodedImage(png);
+        var mask = writer.Allocate();
+        writer.WriteObject(mask, ImageStream(image.Width, image.Height, "DeviceGray", image.Alpha, null));
+        writer.WriteObject(reference, ImageStream(image.Width, image.Height, "DeviceRGB", image.Rgb, mask));
+    }
+
+    private sealed record SealImage(int Width, int Height, byte[] Rgb, byte[] Alpha);
+
+    // A registry signs with a handful of seal pictures, each thousands of times: decoding and deflating one costs milliseconds,
+    // more than the signature itself. Keyed by the PNG's SHA-256, so equal pictures share an entry; bounded by clearing.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SealImage> DecodedImages = new(StringComparer.Ordinal);
+    private const int MaxDecodedImages = 256;
+
+    private static SealImage DecodedImage(ReadOnlyMemory<byte> png)
+    {
+        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(png.Span));
+        if (DecodedImages.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
         byte[] rgba;
         int width, height;
         try
@@ -232,12 +253,26 @@ public static class PdfSigner
             alpha[i] = rgba[(i * 4) + 3];
         }
 
-        var mask = writer.Allocate();
-        writer.WriteObject(mask, ImageStream(width, height, "DeviceGray", alpha, null));
-        writer.WriteObject(reference, ImageStream(width, height, "DeviceRGB", rgb, mask));
+        if (DecodedImages.Count >= MaxDecodedImages)
+        {
+            DecodedImages.Clear();
+        }
+
+        return DecodedImages[key] = new SealImage(width, height, Deflate(rgb), Deflate(alpha));
     }
 
-    private static PdfStream ImageStream(int width, int height, string colourSpace, byte[] samples, PdfReference? softMask)
+    private static byte[] Deflate(byte[] samples)
+    {
+        var compressed = new MemoryStream();
+        using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            zlib.Write(samples);
+        }
+
+        return compressed.ToArray();
+    }
+
+    private static PdfStream ImageStream(int width, int height, string colourSpace, byte[] compressed, PdfReference? softMask)
     {
         var dictionary = new PdfDictionary();
         dictionary["Type"] = new PdfName("XObject");
@@ -252,13 +287,7 @@ public static class PdfSigner
             dictionary["SMask"] = softMask;
         }
 
-        var compressed = new MemoryStream();
-        using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            zlib.Write(samples);
-        }
-
-        return new PdfStream(dictionary, compressed.ToArray());
+        return new PdfStream(dictionary, compressed);
     }
 
     /// <summary>Writes the final /ByteRange, signs everything outside the Contents hole and puts the CMS into it.</summary>

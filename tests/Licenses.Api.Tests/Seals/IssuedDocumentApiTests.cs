@@ -50,12 +50,139 @@ public class IssuedDocumentApiTests(IssuedDocumentFixture fixture) : IClassFixtu
         return (id, await document.Content.ReadAsByteArrayAsync(), document);
     }
 
+    private async Task<X509Certificate2[]> TrustAnchorsAsync()
+    {
+        var bundle = new X509Certificate2Collection();
+        bundle.ImportFromPem(await Factory.CreateClient().GetStringAsync("/api/v1/seals/trust-anchors"));
+        return [.. bundle];
+    }
+
     private async Task<OfdVerificationOptions> RegistryTrustAsync()
     {
-        var pem = await Factory.CreateClient().GetStringAsync("/api/v1/seals/trust-anchors");
-        var anchor = X509Certificate2.CreateFromPem(pem);
-        return new OfdVerificationOptions { Signers = new CertificateValidator([anchor]), SealMakers = new CertificateValidator([anchor]) };
+        var anchors = await TrustAnchorsAsync();
+        return new OfdVerificationOptions { Signers = new CertificateValidator(anchors), SealMakers = new CertificateValidator(anchors) };
     }
+
+    [Fact]
+    public async Task A_three_party_license_is_also_issued_as_a_PDF_that_pdfsig_qpdf_poppler_and_our_verifier_accept()
+    {
+        var (id, ofd, _) = await IssueAsync("medical-death-certificate-1.json");
+        var client = Factory.ClientFor(Health, "issuer");
+
+        var response = await client.GetAsync($"/api/v1/licenses/{id}/document?format=pdf");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType!.MediaType);
+        var pdf = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(pdf)), response.Headers.GetValues("X-Content-SHA256").Single());
+
+        // Both documents of the version are recorded with their hashes and signers.
+        var read = await client.GetFromJsonAsync<JsonObject>($"/api/v1/licenses/{id}");
+        var documents = read!["versions"]![0]!["documents"]!.AsArray();
+        Assert.Equal(["ofd", "pdf"], documents.Select(d => (string)d!["format"]!).Order(StringComparer.Ordinal));
+        foreach (var (format, bytes) in new[] { ("ofd", ofd), ("pdf", pdf) })
+        {
+            var recorded = documents.Single(d => (string)d!["format"]! == format)!;
+            Assert.Equal("issued", (string)recorded["origin"]!);
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), (string)recorded["sha256"]!);
+            Assert.Equal(Convert.ToHexStringLower(Sm3.Hash(bytes)), (string)recorded["sm3"]!);
+            Assert.Equal([Health, Police, CivilAffairs], recorded["signers"]!.AsArray().Select(s => (string)s!));
+        }
+
+        // Our verifier, trusting what the registry publishes.
+        var report = ElectronicLicense.Seals.Pdf.PdfVerifier.Verify(pdf, new ElectronicLicense.Seals.Pdf.PdfVerificationOptions { Signers = new CertificateValidator(await TrustAnchorsAsync()) });
+        Assert.True(report.Indication == Indication.TotalPassed, string.Join("; ", report.Signatures.SelectMany(s => s.Checks).Concat(report.DocumentChecks).Select(c => $"{c.Id} {c.Outcome}: {c.Message}")));
+        Assert.Equal([$"seal1-{Health}", $"seal2-{Police}", $"seal3-{CivilAffairs}"], report.Signatures.Select(s => s.Id));
+
+        using var tools = new ExternalTools();
+        var path = tools.Write("license.pdf", pdf);
+
+        // pdfsig (NSS): every signature valid; -nocert because NSS does not know the registry's CA.
+        var (sigExit, sigOutput, sigError) = ExternalTools.Run("pdfsig", "-nocert", path);
+        Assert.True(sigExit == 0, sigOutput + sigError);
+        var signatures = sigOutput.Split("\nSignature #", StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+        Assert.Equal(3, signatures.Count);
+        Assert.All(signatures, s => Assert.Contains("Signature Validation: Signature is Valid.", s, StringComparison.Ordinal));
+        Assert.Contains("- Total document signed", signatures[2], StringComparison.Ordinal);
+        Assert.All(signatures.Take(2), s => Assert.Contains("- Not total document signed", s, StringComparison.Ordinal));
+        Assert.Contains("- Signer full Distinguished Name: ", signatures[0], StringComparison.Ordinal);
+
+        // qpdf: no errors; PDFsharp's truncated Flate streams give a known warning (DEPENDENCIES.md).
+        var (qpdfExit, qpdfOutput, qpdfError) = ExternalTools.Run("qpdf", "--check", path);
+        Assert.True(qpdfExit is 0 or 3, $"qpdf --check exited {qpdfExit}: {qpdfOutput}{qpdfError}");
+        Assert.DoesNotContain((qpdfOutput + qpdfError).Split('\n'), line => line.Length > 0
+            && !line.StartsWith("checking ", StringComparison.Ordinal) && !line.StartsWith("PDF Version", StringComparison.Ordinal)
+            && !line.StartsWith("File is not", StringComparison.Ordinal) && !line.StartsWith("File has no", StringComparison.Ordinal)
+            && !line.Contains(KnownZlibWarning, StringComparison.Ordinal) && line != "qpdf: operation succeeded with warnings"
+            && line != "No syntax or stream encoding errors found; the file may still contain"
+            && line != "errors that qpdf cannot detect");
+
+        // Poppler draws each party's seal picture (a red round seal) in its widget's rectangle.
+        var (ppmExit, _, ppmError) = ExternalTools.Run("pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile", path, Path.Combine(tools.Folder, "page"));
+        Assert.True(ppmExit == 0, ppmError);
+        using var image = new ImageMagick.MagickImage(Path.Combine(tools.Folder, "page.png"));
+        using var pixels = image.GetPixels();
+        var scale = 50.0 / 72;
+        var widgets = WidgetRectangles(pdf);
+        Assert.Equal(3, widgets.Count);
+        foreach (var (left, bottom, right, top) in widgets)
+        {
+            var red = 0;
+            var all = 0;
+            for (var x = (int)(left * scale); x < (int)(right * scale); x++)
+            {
+                for (var y = (int)(image.Height - (top * scale)); y < (int)(image.Height - (bottom * scale)); y++)
+                {
+                    var colour = pixels.GetPixel(x, y).ToColor()!;
+                    all++;
+                    red += colour.R > 150 && colour.G < 110 && colour.B < 110 ? 1 : 0;
+                }
+            }
+
+            Assert.True(red > all / 20, $"seal at [{left} {bottom} {right} {top}]: {red} of {all} pixels red");
+        }
+    }
+
+    [Fact]
+    public async Task The_registry_verifier_checks_a_PDFs_signers_against_the_policy_named_by_its_license_id()
+    {
+        var (id, _, _) = await IssueAsync("medical-death-certificate-1.json");
+        var pdf = await Factory.ClientFor(Health, "issuer").GetByteArrayAsync($"/api/v1/licenses/{id}/document?format=pdf");
+        var verifier = Factory.Services.GetRequiredService<DocumentVerifier>();
+
+        var good = await verifier.VerifyPdfAsync(pdf);
+
+        Assert.Equal(Indication.TotalPassed, good.Indication);
+        Assert.Contains(good.DocumentChecks, c => c.Id == "signature-policy" && c.Outcome == CheckOutcome.Passed
+            && c.Message.Contains("重庆市卫生健康委员会 → 重庆市公安局 → 重庆市民政局", StringComparison.Ordinal));
+
+        // The unsigned file is the prefix before the first incremental update; the issuer alone signs it again.
+        var eof = System.Text.Encoding.Latin1.GetString(pdf).IndexOf("%%EOF\n", StringComparison.Ordinal) + "%%EOF\n".Length;
+        var keys = Factory.Services.GetRequiredService<ElectronicLicense.Licenses.Sealing.RegistryKeys>();
+        var health = (await Factory.Services.GetRequiredService<ElectronicLicense.Licenses.Departments.DepartmentDirectory>().ListAsync()).Single(d => d.Code.Value == Health);
+        var alone = ElectronicLicense.Seals.Pdf.PdfSigner.Sign(pdf[..eof], new ElectronicLicense.Seals.Pdf.PdfSignatureRequest
+        {
+            Key = keys.PdfSignerFor(health),
+            FieldName = "seal1-" + Health,
+            SigningTime = DateTimeOffset.UtcNow,
+            Certify = true,
+        });
+
+        var report = await verifier.VerifyPdfAsync(alone);
+
+        Assert.Equal((Indication.TotalFailed, SubIndication.SigConstraintsFailure), (report.Indication, report.SubIndication));
+        Assert.Equal(Indication.TotalPassed, Assert.Single(report.Signatures).Indication);
+        Assert.Contains("is missing", Assert.Single(report.DocumentChecks, c => c.Id == "signature-policy").Message, StringComparison.Ordinal);
+    }
+
+    private const string KnownZlibWarning = "input stream is complete but output may still be valid";
+
+    /// <summary>The /Rect of every signature widget: the signer writes them as plain objects in its incremental updates.</summary>
+    private static List<(double Left, double Bottom, double Right, double Top)> WidgetRectangles(byte[] pdf) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(System.Text.Encoding.Latin1.GetString(pdf), @"/Subtype\s*/Widget[^\[]*?/Rect\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]")
+            .Select(m => (Number(m.Groups[1].Value), Number(m.Groups[2].Value), Number(m.Groups[3].Value), Number(m.Groups[4].Value)))];
+
+    private static double Number(string text) => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task A_three_party_license_is_sealed_by_each_department_in_policy_order_and_verifies()
@@ -284,14 +411,21 @@ public class IssuedDocumentApiTests(IssuedDocumentFixture fixture) : IClassFixtu
     [Fact]
     public async Task A_license_without_a_document_in_the_format_asked_is_a_clear_404()
     {
-        var (id, _, _) = await IssueAsync("business-license-1.json");
-        var client = Factory.ClientFor(Samples.IssuerOf(Samples.License("business-license-1.json")), "issuer");
+        // A historical license pushed with its PDF is kept as received: the registry issues no OFD for it.
+        var body = Sample("business-license-1.json");
+        body["原始文件"] = new JsonObject { ["格式"] = "pdf", ["内容"] = Convert.ToBase64String("%PDF-1.7\n%%EOF\n"u8.ToArray()) };
+        var client = Factory.ClientFor(Samples.IssuerOf(body), "issuer");
+        var pushed = await client.PostAsync("/api/v1/licenses", Samples.Json(body));
+        Assert.True(pushed.StatusCode == HttpStatusCode.Created, await pushed.Content.ReadAsStringAsync());
+        var id = (string)(await pushed.Content.ReadFromJsonAsync<JsonObject>())!["licenseId"]!;
 
         var pdf = await client.GetAsync($"/api/v1/licenses/{id}/document?format=pdf");
+        var ofd = await client.GetAsync($"/api/v1/licenses/{id}/document?format=ofd");
         var bad = await client.GetAsync($"/api/v1/licenses/{id}/document?format=docx");
 
-        Assert.Equal(HttpStatusCode.NotFound, pdf.StatusCode);
-        Assert.Equal("urn:elic:problem:document-not-found", (string)(await pdf.Content.ReadFromJsonAsync<JsonObject>())!["type"]!);
+        Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, ofd.StatusCode);
+        Assert.Equal("urn:elic:problem:document-not-found", (string)(await ofd.Content.ReadFromJsonAsync<JsonObject>())!["type"]!);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
     }
 
@@ -305,6 +439,7 @@ public class IssuedDocumentApiTests(IssuedDocumentFixture fixture) : IClassFixtu
         Assert.Contains(files, f => Path.GetFileName(f) == "registry-ca.p12");
         Assert.Contains(files, f => Path.GetFileName(f) == "seal-maker.p12");
         Assert.Contains(files, f => Path.GetFileName(f) == $"dept-{Police}-sm2.p12");
+        Assert.Contains(files, f => Path.GetFileName(f) == $"dept-{Police}-p256.p12");
         if (!OperatingSystem.IsWindows())
         {
             foreach (var file in files)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ElectronicLicense.Seals.Fonts;
 using ElectronicLicense.Seals.Ofd;
+using ElectronicLicense.Seals.Pdf;
 using ElectronicLicense.Seals.Pki;
 using ElectronicLicense.Seals.Ses;
 
@@ -85,6 +86,69 @@ internal static class SealingFixture
         Assert.True(index >= 0, "no digit in Content.xml");
         content[index]++;
         return package.WithEntry(ContentPath, content).ToBytes();
+    }
+
+    private static readonly Lazy<byte[]> SignedPdf = new(() =>
+    {
+        // As the registry signs its PDFs: ECDSA P-256 department keys under the (SM2) registry CA, the first certifying.
+        var pdf = UnsignedPdf();
+        for (var i = 0; i < Parties.Count; i++)
+        {
+            var department = Parties[i].Signer.Certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false);
+            var serial = System.Text.RegularExpressions.Regex.Match(Parties[i].Signer.Certificate.Subject, "SERIALNUMBER=([0-9A-Z]{18})").Groups[1].Value;
+            var key = Ca.IssueDepartmentSigner(department, serial, SignatureAlgorithm.EcdsaP256WithSha256, Start, Start.AddYears(3));
+            pdf = PdfSigner.Sign(pdf, new PdfSignatureRequest
+            {
+                Key = key,
+                FieldName = $"seal{i + 1}-{serial}",
+                SigningTime = SigningTime.AddMinutes(i),
+                Reason = i == 0 ? "颁发" : "联合签章",
+                Location = "重庆",
+                SignerName = department,
+                Certify = i == 0,
+                Appearance = new PdfSealAppearance { PageIndex = 0, X = 400 - (130 * i), Y = 80, Width = 119, Height = 119, Png = Parties[i].Seal.PictureData },
+            });
+        }
+
+        return pdf;
+    });
+
+    /// <summary>A PDF signed by the three departments in turn (ECDSA P-256, certificates from <see cref="Ca"/>), the last covering it whole.</summary>
+    public static byte[] ThreeSignedPdf => SignedPdf.Value;
+
+    /// <summary>The text drawn on the unsigned page; changing one of its letters changes bytes every signature covers.</summary>
+    public const string PdfPageText = "Electronic license test page";
+
+    /// <summary>A one-page A4 PDF with a classic cross-reference table, written by hand (ISO 32000-1 §7.5).</summary>
+    private static byte[] UnsignedPdf()
+    {
+        var content = $"BT /F1 18 Tf 72 760 Td ({PdfPageText}) Tj ET";
+        string[] objects =
+        [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+            $"<< /Length {content.Length} >>\nstream\n{content}\nendstream",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            "<< /Title (test) /Subject (test) >>",
+        ];
+        var text = new System.Text.StringBuilder("%PDF-1.7\n");
+        var offsets = new List<int>();
+        for (var i = 0; i < objects.Length; i++)
+        {
+            offsets.Add(text.Length);
+            text.Append(CultureInfo.InvariantCulture, $"{i + 1} 0 obj\n{objects[i]}\nendobj\n");
+        }
+
+        var xref = text.Length;
+        text.Append(CultureInfo.InvariantCulture, $"xref\n0 {objects.Length + 1}\n0000000000 65535 f\r\n");
+        foreach (var offset in offsets)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{offset:D10} 00000 n\r\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"trailer\n<< /Size {objects.Length + 1} /Root 1 0 R /Info 6 0 R >>\nstartxref\n{xref}\n%%EOF\n");
+        return System.Text.Encoding.ASCII.GetBytes(text.ToString());
     }
 
     /// <summary>Writes the CA certificate as PEM into <paramref name="folder"/>, the way an operator sets up <c>--trust</c>.</summary>

@@ -196,12 +196,62 @@ public sealed class VerifyCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Pdf_is_not_available_yet_64()
+    public async Task Three_party_signed_pdf_with_our_ca_trusted_is_total_passed_exit_0()
     {
-        var run = await Elic.RunAsync("verify", Write("a.pdf", "%PDF-1.7\n%%EOF\n"u8.ToArray()));
+        var run = await Elic.RunAsync("verify", Write("signed.pdf", SealingFixture.ThreeSignedPdf), "--trust", TrustFolder());
 
-        Assert.Equal(64, run.ExitCode);
-        Assert.Contains("PDF verification is not available yet", run.Error, StringComparison.Ordinal);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var lines = run.Output.Split('\n');
+        Assert.StartsWith("TOTAL-PASSED", lines[0], StringComparison.Ordinal);
+        Assert.Contains("3 of 3 signatures passed", lines[0], StringComparison.Ordinal);
+        Assert.Contains("(pdf, ", run.Output, StringComparison.Ordinal);
+        foreach (var (signer, _) in SealingFixture.Parties)
+        {
+            Assert.Contains(signer.Certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false), run.Output, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("signature 2  seal3-11500000MB15020105  TOTAL-PASSED", run.Output, StringComparison.Ordinal);
+        Assert.Contains("✓ signer-certificate", run.Output, StringComparison.Ordinal);
+        Assert.Contains("✓ docmdp", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("✗", run.Output, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, run.Error);
+    }
+
+    [Fact]
+    public async Task Signed_pdf_without_trust_is_indeterminate_exit_2()
+    {
+        var run = await Elic.RunAsync("verify", Write("signed.pdf", SealingFixture.ThreeSignedPdf), "--json");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        using var json = JsonDocument.Parse(run.Output);
+        Assert.Equal("pdf", json.RootElement.GetProperty("format").GetString());
+        Assert.Equal("INDETERMINATE", json.RootElement.GetProperty("indication").GetString());
+        Assert.Equal("NO_CERTIFICATE_CHAIN_FOUND", json.RootElement.GetProperty("subIndication").GetString());
+    }
+
+    [Fact]
+    public async Task Signed_pdf_with_one_byte_changed_in_a_signed_range_is_total_failed_exit_1()
+    {
+        var pdf = SealingFixture.ThreeSignedPdf.ToArray();
+        var at = pdf.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(SealingFixture.PdfPageText));
+        Assert.True(at > 0);
+        pdf[at] = (byte)'F'; // "Electronic" → "Flectronic": covered by every signature's first range
+
+        var run = await Elic.RunAsync("verify", Write("changed.pdf", pdf), "--trust", TrustFolder());
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.StartsWith("TOTAL-FAILED (HASH_FAILURE)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("✗ message-digest", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Truncated_pdf_is_total_failed_format_failure()
+    {
+        var run = await Elic.RunAsync("verify", Write("a.pdf", "%PDF-1.7\n%%EOF\n"u8.ToArray()), "--json");
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        using var json = JsonDocument.Parse(run.Output);
+        Assert.Equal("FORMAT_FAILURE", json.RootElement.GetProperty("subIndication").GetString());
     }
 
     [Fact]

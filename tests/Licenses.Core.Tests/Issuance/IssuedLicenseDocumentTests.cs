@@ -82,7 +82,7 @@ public class IssuedLicenseDocumentTests(IssuanceRegistry registry) : IClassFixtu
         body[MetadataNames.Number] = "OPENSSL-" + Guid.NewGuid().ToString("N")[..16].ToUpperInvariant();
         var pushed = await registry.Ingest.IngestAsync(caller, body.ToString());
         var version = (await registry.Queries.GetAsync(caller, pushed.LicenseId!)).Versions.Single();
-        var document = Assert.Single(version.Documents);
+        var document = Assert.Single(version.Documents, d => d.Format == "ofd");
         Assert.Equal("issued", document.Origin);
         var ofd = await registry.ReadObjectAsync(document.Sha256);
         Assert.True(OfdPackage.TryOpen(ofd, OfdReadLimits.Default, out var package, out var error), error);
@@ -243,7 +243,8 @@ public class IssuedLicenseDocumentTests(IssuanceRegistry registry) : IClassFixtu
     {
         // Demo seals are made on first use, outside any write transaction, as the ingest does before storing.
         Assert.Null(await registry.Issuer.NotReadyAsync(type, issuer, registry.Departments, makeDemoSeals: true, CancellationToken.None));
-        var record = await registry.Issuer.IssueOfdAsync(type, issuer, registry.Departments, id, dataJson, registry.Clock.GetUtcNow(), CancellationToken.None);
+        var records = await registry.Issuer.IssueAsync(type, issuer, registry.Departments, id, dataJson, registry.Clock.GetUtcNow(), CancellationToken.None);
+        var record = Assert.Single(records, r => r.Format == "ofd");
         Assert.Equal("issued", record.Origin);
         return await registry.ReadObjectAsync(record.Sha256);
     }).GetAwaiter().GetResult();
