@@ -3,13 +3,15 @@
 #   bench/run.sh [--count N] [--no-profile]
 # or the OFD issuance/verification benchmark (SQLite only, no PostgreSQL needed):
 #   bench/run.sh ofd [--count N] [--batch B] [--isolated M] [--verify V] [--seconds S]
+# or the PDF issuance/verification benchmark, with poppler's pdfsig beside it (SQLite only):
+#   bench/run.sh pdf [--count N] [--seed S] [--pdfsig M]
 # PostgreSQL: uses $ELIC_BENCH_POSTGRES when set; otherwise installs the Debian package if missing and
 # starts a throwaway cluster on loopback, removed on exit. It keeps fsync on, so the figures are
 # comparable with a real server's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "${1:-}" = "ofd" ]; then
+if [ "${1:-}" = "ofd" ] || [ "${1:-}" = "pdf" ]; then
   dotnet build -c Release bench/Licenses.Bench -v quiet -nologo
   exec dotnet run -c Release --no-build --project bench/Licenses.Bench -- "$@"
 fi

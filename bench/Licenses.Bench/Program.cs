@@ -9,6 +9,12 @@ if (args.Length > 0 && args[0] == "ofd")
     return await OfdBenchmark.RunAsync(args[1..]);
 }
 
+// "pdf": PDF issuance (3 P-256 signatures) and verification, with poppler's pdfsig beside it: see PdfBenchmark.
+if (args.Length > 0 && args[0] == "pdf")
+{
+    return await PdfBenchmark.RunAsync(args[1..]);
+}
+
 const int Target = 2_000;
 var count = 100_000;
 var postgres = Environment.GetEnvironmentVariable("ELIC_BENCH_POSTGRES");
@@ -30,6 +36,7 @@ for (var i = 0; i < args.Length; i++)
         default:
             Console.Error.WriteLine("usage: Licenses.Bench [--count N] [--postgres <connection string>] [--no-profile]");
             Console.Error.WriteLine("       Licenses.Bench ofd [--count N] [--batch B] [--isolated M] [--verify V] [--seconds S]");
+            Console.Error.WriteLine("       Licenses.Bench pdf [--count N] [--seed S] [--pdfsig M]");
             Console.Error.WriteLine("       (ELIC_BENCH_POSTGRES is used when --postgres is not given)");
             return 2;
     }
