@@ -82,12 +82,22 @@ public static class PdfVerifier
         }
         else if (entries[^1].Range is { } last && last[2] + last[3] < pdf.Length)
         {
-            documentChecks.Add(new CheckResult("unsigned-updates", CheckOutcome.Warning,
-                $"{pdf.Length - (last[2] + last[3])} bytes were added after the last signature; see modifications-after-signing"));
+            // An update after the last readable signature that still carries signature syntax is a signature damaged beyond
+            // reading (its field, dictionary or the update's xref), not an unsigned addition: it must not pass quietly.
+            var tail = pdf.Span[(int)(last[2] + last[3])..];
+            documentChecks.Add(LooksLikeSignature(tail)
+                ? new CheckResult("unsigned-updates", CheckOutcome.Failed,
+                    $"the {tail.Length} bytes after the last verifiable signature hold a signature that cannot be read: it was damaged", SubIndication.FormatFailure)
+                : new CheckResult("unsigned-updates", CheckOutcome.Warning,
+                    $"{tail.Length} bytes were added after the last signature; see modifications-after-signing"));
         }
 
         return Conclude(sha256, sm3, reports, documentChecks);
     }
+
+    private static bool LooksLikeSignature(ReadOnlySpan<byte> bytes) =>
+        bytes.IndexOf("/ByteRange"u8) >= 0 || bytes.IndexOf("CAdES"u8) >= 0 || bytes.IndexOf("adbe.pkcs7"u8) >= 0
+        || bytes.IndexOf("/Sig"u8) >= 0 || bytes.IndexOf("/Contents <"u8) >= 0 || bytes.IndexOf("/Contents<"u8) >= 0;
 
     private static DocumentReport Conclude(string sha256, string sm3, IReadOnlyList<SignatureReport> reports, List<CheckResult> documentChecks)
     {

@@ -109,6 +109,27 @@ public class PdfTamperingTests
     }
 
     [Fact]
+    public void A_last_signature_damaged_beyond_reading_fails_instead_of_looking_like_an_unsigned_update()
+    {
+        // Regression: a flipped byte that hid the last signature's field made its update look unsigned, and the rest passed.
+        var pdf = (byte[])ThreeSigned.Value.Clone();
+        var lastRevisionStart = Ranges(pdf).OrderBy(r => r[2] + r[3]).ToList()[^2] is var r ? (int)(r[2] + r[3]) : 0;
+        var sig = IndexOf(pdf, "/FT /Sig", lastRevisionStart);
+        if (sig < 0)
+        {
+            sig = IndexOf(pdf, "/FT/Sig", lastRevisionStart);
+        }
+
+        Assert.True(sig > 0, "the last revision names its signature field");
+        pdf[sig + 5] ^= 0x02; // /Sig → /Qig: no longer a signature field
+
+        var report = PdfVerifier.Verify(pdf, Trusting);
+
+        Assert.Equal(Indication.TotalFailed, report.Indication);
+        Assert.Contains(report.DocumentChecks, c => c.Id == "unsigned-updates" && c.Outcome == CheckOutcome.Failed);
+    }
+
+    [Fact]
     public void Property_sign_then_verify_passes_and_any_flipped_byte_fails()
     {
         var keys = new[] { P256, Rsa, SecondP256, P256 };
