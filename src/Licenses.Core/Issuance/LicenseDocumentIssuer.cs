@@ -138,7 +138,7 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, License
     /// The first signature certifies the document (DocMDP P=2), so the later parties may only sign; each signature covers the
     /// file as it was when made, and the last one the whole document.
     /// </remarks>
-    private byte[] SealPdf(RenderedPdf rendered, IReadOnlyList<PlannedSignature> plan, List<Seals.Ses.SesSeal> sealsInOrder, DateTimeOffset at)
+    internal byte[] SealPdf(RenderedPdf rendered, IReadOnlyList<PlannedSignature> plan, IReadOnlyList<Seals.Ses.SesSeal> sealsInOrder, DateTimeOffset at)
     {
         var bytes = rendered.Pdf;
         for (var i = 0; i < plan.Count; i++)
