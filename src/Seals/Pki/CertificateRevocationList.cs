@@ -21,13 +21,14 @@ public sealed class RevokedCertificate
     public RevokedCertificate(string serialNumber, DateTimeOffset revocationTime, X509RevocationReason reason)
     {
         SerialValue = ParseSerial(serialNumber);
-        SerialNumber = SerialValue.ToString(16).ToUpperInvariant();
+        // The DER INTEGER's bytes, as X509Certificate2.SerialNumber shows them, so the two compare as strings.
+        SerialNumber = Convert.ToHexString(SerialValue.ToByteArray());
         // Certificates and CRLs carry whole seconds.
         RevocationTime = new DateTimeOffset(revocationTime.UtcTicks - (revocationTime.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
         Reason = reason;
     }
 
-    /// <summary>The serial number in upper-case hexadecimal without leading zeros.</summary>
+    /// <summary>The serial number in upper-case hexadecimal of whole DER bytes, the form of <see cref="X509Certificate2.SerialNumber"/>.</summary>
     public string SerialNumber { get; }
 
     /// <summary>When the certificate was revoked, in UTC, to the second.</summary>
