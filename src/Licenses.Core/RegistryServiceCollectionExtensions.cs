@@ -1,3 +1,4 @@
+using ElectronicLicense.Licenses.Audit;
 using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Ingest;
@@ -34,6 +35,7 @@ public static class RegistryServiceCollectionExtensions
             Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory, "objects")));
 
         services.AddSingleton(sp => new DepartmentDirectory(Contexts(sp), Clock(sp)));
+        services.TryAddSingleton<IAuditTrail>(sp => new MemoryAuditTrail(Clock(sp)));
         services.Configure<SealingOptions>(configuration.GetSection(SealingOptions.Section));
         services.AddLicenseIssuance(configuration);
         services.AddSingleton(sp => new RegistryKeys(
