@@ -6,6 +6,7 @@ using ElectronicLicense.Licenses.Issuance;
 using ElectronicLicense.Licenses.Persistence;
 using ElectronicLicense.Licenses.Registry;
 using ElectronicLicense.Licenses.Sealing;
+using ElectronicLicense.Licenses.Sharing;
 using ElectronicLicense.Licenses.Storage;
 using ElectronicLicense.Licenses.Verification;
 using Microsoft.EntityFrameworkCore;
@@ -68,6 +69,7 @@ public static class RegistryServiceCollectionExtensions
             sp.GetRequiredService<LicenseDocumentIssuer>(),
             sp.GetRequiredService<DepartmentDirectory>()));
         services.AddSingleton(sp => new LicenseQueryService(Contexts(sp), sp.GetRequiredService<LicenseCatalog>(), Clock(sp), sp.GetRequiredService<IObjectStore>()));
+        services.AddSharing(configuration);
         services.AddSingleton(sp => new LifecycleService(Contexts(sp), sp.GetRequiredService<LicenseQueryService>(), Clock(sp)));
         services.AddSingleton(sp => new RegistryInitializer(
             sp.GetRequiredService<LicenseCatalog>(),

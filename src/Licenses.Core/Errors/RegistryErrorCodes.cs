@@ -39,4 +39,19 @@ public static class RegistryErrorCodes
 
     /// <summary>The license exists but has no document in the requested format.</summary>
     public const string DocumentNotFound = "document-not-found";
+
+    /// <summary>No grant has this id, or it is not the caller's.</summary>
+    public const string GrantNotFound = "grant-not-found";
+
+    /// <summary>The grant exists but cannot be used now: revoked, outside its window, or all its uses spent.</summary>
+    public const string GrantNotUsable = "grant-not-usable";
+
+    /// <summary>A duty-based access (依职能用证) lacks its legal basis, officer or case number.</summary>
+    public const string DutyBasisRequired = "duty-basis-required";
+
+    /// <summary>No 亮证 code matches.</summary>
+    public const string PresentationNotFound = "presentation-not-found";
+
+    /// <summary>The 亮证 code was already redeemed or has expired.</summary>
+    public const string PresentationGone = "presentation-gone";
 }

@@ -14,6 +14,8 @@ internal sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> opti
     public DbSet<SerialCounterRecord> SerialCounters => Set<SerialCounterRecord>();
     public DbSet<LicenseDocumentRecord> LicenseDocuments => Set<LicenseDocumentRecord>();
     public DbSet<SealRecord> Seals => Set<SealRecord>();
+    public DbSet<GrantRecord> Grants => Set<GrantRecord>();
+    public DbSet<PresentationRecord> Presentations => Set<PresentationRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);
