@@ -1,22 +1,33 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using ElectronicLicense.Api.Tests.Infrastructure;
 
 namespace ElectronicLicense.Api.Tests.Sharing;
 
-public sealed class SharingHostFixture : IDisposable
+public sealed class SqliteSharingFixture : IDisposable
 {
-    public SharingHost Host { get; } = new();
+    public SharingHost Host { get; } = new(Database.Sqlite);
 
     public void Dispose() => Host.Dispose();
 }
 
-/// <summary>授权共享 over HTTP: grants, field-minimised reads, revocation, duty access, 亮证 and the holder's access log.</summary>
-public sealed class SharingApiTests(SharingHostFixture fixture) : IClassFixture<SharingHostFixture>
+public sealed class PostgresSharingFixture : IDisposable
+{
+    public SharingHost Host { get; } = new(Database.PostgreSql);
+
+    public void Dispose() => Host.Dispose();
+}
+
+public sealed class SqliteSharingApiTests(SqliteSharingFixture fixture) : SharingApiTests(fixture.Host), IClassFixture<SqliteSharingFixture>;
+
+public sealed class PostgresSharingApiTests(PostgresSharingFixture fixture) : SharingApiTests(fixture.Host), IClassFixture<PostgresSharingFixture>;
+
+/// <summary>授权共享 over HTTP: grants, field-minimised reads, revocation, duty access, 亮证 and the holder's access log; on SQLite and PostgreSQL.</summary>
+public abstract class SharingApiTests(SharingHost host)
 {
     private const string DrivingLicence = "11100000000013338W004";
     private const string DrivingSample = "motor-vehicle-driving-licence-1.json";
-    private readonly SharingHost host = fixture.Host;
 
     private static object GrantBody(string grantee, int maxUses = 5, string[]? fields = null, string[]? types = null, DateTimeOffset? notAfter = null) => new
     {

@@ -27,14 +27,14 @@ public sealed class SharingHost : IDisposable
     public const string MarketRegulator = "11500000MB1503013M"; // department C: verifier, issuer of business licences
     private Dictionary<string, Dictionary<string, string>>? tokens;
 
-    public SharingHost()
-        : this(new Dictionary<string, string>())
+    public SharingHost(Database database = Database.Sqlite)
+        : this(new Dictionary<string, string>(), database)
     {
     }
 
-    public SharingHost(IDictionary<string, string> settings)
+    public SharingHost(IDictionary<string, string> settings, Database database = Database.Sqlite)
     {
-        Factory = new RegistryApiFactory(Database.Sqlite, settings);
+        Factory = new RegistryApiFactory(database, settings);
         App = Factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock)));
     }
 
