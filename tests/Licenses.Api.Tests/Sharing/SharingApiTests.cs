@@ -315,6 +315,11 @@ public abstract class SharingApiTests(SharingHost host)
         await ProblemAsync(await department.GetAsync("/api/v1/holders/me/access-log"), HttpStatusCode.Forbidden);
         await ProblemAsync(await host.Anonymous().GetAsync("/api/v1/holders/me/licenses"), HttpStatusCode.Unauthorized);
         await ProblemAsync(await host.Anonymous().GetAsync("/api/v1/shared/licenses?grant=x"), HttpStatusCode.Unauthorized);
+
+        // The holder's refused attempt is in their own log, with the route but not the values sent.
+        var log = await holder.GetFromJsonAsync<JsonArray>("/api/v1/holders/me/access-log");
+        Assert.Contains(log!, e => (string)e!["action"]! == "access.denied" && (string)e["outcome"]! == "denied"
+            && (string)e["detail"]! == "403 POST /api/v1/licenses/search");
     }
 
     [Fact]
