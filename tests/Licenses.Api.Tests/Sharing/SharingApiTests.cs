@@ -245,6 +245,29 @@ public abstract class SharingApiTests(SharingHost host)
     }
 
     [Fact]
+    public async Task Not_shared_types_are_shown_neither_by_duty_nor_by_code()
+    {
+        var licenseId = await host.PushAsync("medical-death-certificate-1.json");
+        var police = host.Department("11500000MB1501018N", "verifier");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/duty/licenses/{licenseId}");
+        request.Headers.Add("X-Legal-Basis", "刑事诉讼法第五十四条");
+        request.Headers.Add("X-Officer-Id", "警号 024680");
+        request.Headers.Add("X-Case-Number", "渝公刑 2026-0007");
+        await ProblemAsync(await police.SendAsync(request), HttpStatusCode.Forbidden);
+
+        var holder = await host.HolderAsync("500103194603120417");
+        await ProblemAsync(await holder.PostAsJsonAsync("/api/v1/presentations", new { licenseId }), HttpStatusCode.Forbidden);
+
+        // Duty access is for verifier credentials only.
+        var driving = await host.PushAsync(DrivingSample);
+        using var asIssuer = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/duty/licenses/{driving}");
+        asIssuer.Headers.Add("X-Legal-Basis", "道路交通安全法第九十五条");
+        asIssuer.Headers.Add("X-Officer-Id", "警号 013579");
+        asIssuer.Headers.Add("X-Case-Number", "渝公交 2026-0043");
+        await ProblemAsync(await host.Department(SharingHost.TrafficPolice, "issuer").SendAsync(asIssuer), HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Unconditional_types_are_readable_by_verifiers_without_a_grant()
     {
         var licenseId = await host.PushAsync("business-license-1.json");
