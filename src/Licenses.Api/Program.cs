@@ -27,6 +27,7 @@ builder.Services.AddAuthorizationBuilder()
     .AddPolicy(Policies.IssuerOrAdmin, p => p.RequireRole("issuer", "admin"))
     .AddPolicy(Policies.Admin, p => p.RequireRole("admin"))
     .AddPolicy(Policies.AnyDepartment, p => p.RequireRole("issuer", "verifier", "archivist", "admin"));
+builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
