@@ -22,7 +22,7 @@ if [ "${1:-}" = "http" ]; then
   exec dotnet run -c Release --no-build --project bench/Licenses.Bench -- "$@"
 fi
 
-if [ "${1:-}" = "ofd" ] || [ "${1:-}" = "pdf" ]; then
+if [ "${1:-}" = "ofd" ] || [ "${1:-}" = "pdf" ] || [ "${1:-}" = "verify" ]; then
   dotnet build -c Release bench/Licenses.Bench -v quiet -nologo
   exec dotnet run -c Release --no-build --project bench/Licenses.Bench -- "$@"
 fi

@@ -5,6 +5,7 @@ using ElectronicLicense.Api.Departments;
 using ElectronicLicense.Api.Licenses;
 using ElectronicLicense.Api.Problems;
 using ElectronicLicense.Api.Seals;
+using ElectronicLicense.Api.Verification;
 using ElectronicLicense.Licenses;
 using ElectronicLicense.Licenses.Catalog;
 using Microsoft.AspNetCore.Authentication;
@@ -89,6 +90,7 @@ app.MapCatalogApi();
 app.MapLicensesApi();
 app.MapDepartmentsApi();
 app.MapSealsApi();
+app.MapVerificationsApi();
 app.MapGet("/", () => TypedResults.Redirect("/openapi/v1.json")).ExcludeFromDescription();
 
 await app.RunAsync();

@@ -39,4 +39,7 @@ public static class RegistryErrorCodes
 
     /// <summary>The license exists but has no document in the requested format.</summary>
     public const string DocumentNotFound = "document-not-found";
+
+    /// <summary>A 核验 request names none, or more than one, of a 证照标识, a QR payload and a file, or one of them is malformed.</summary>
+    public const string InvalidVerificationRequest = "invalid-verification-request";
 }
