@@ -6,6 +6,7 @@ using ElectronicLicense.Api.Licenses;
 using ElectronicLicense.Api.Problems;
 using ElectronicLicense.Api.Seals;
 using ElectronicLicense.Api.Sharing;
+using ElectronicLicense.Api.Verification;
 using ElectronicLicense.Licenses;
 using ElectronicLicense.Licenses.Catalog;
 using Microsoft.AspNetCore.Authentication;
@@ -30,6 +31,7 @@ builder.Services.AddAuthorizationBuilder()
     .AddPolicy(Policies.Admin, p => p.RequireRole("admin"))
     .AddPolicy(Policies.AnyDepartment, p => p.RequireRole("issuer", "verifier", "archivist", "admin"))
     .AddPolicy(Policies.Holder, p => p.RequireRole(HolderClaims.Role));
+builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -92,6 +94,7 @@ app.MapLicensesApi();
 app.MapDepartmentsApi();
 app.MapSealsApi();
 app.MapSharingApi();
+app.MapVerificationsApi();
 app.MapGet("/", () => TypedResults.Redirect("/openapi/v1.json")).ExcludeFromDescription();
 
 await app.RunAsync();

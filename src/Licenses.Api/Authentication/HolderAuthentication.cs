@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
-using ElectronicLicense.Licenses.Audit;
 using ElectronicLicense.Licenses.Persistence;
 using ElectronicLicense.Licenses.Sealing;
 using ElectronicLicense.Licenses.Sharing;
@@ -204,40 +203,22 @@ internal static class HolderAuthentication
                 }
 
                 context.HttpContext.Items[IdentityKey] = holder;
-                ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(ClaimTypes.Role, HolderClaims.Role));
+                var identity = (ClaimsIdentity)principal.Identity!;
+                identity.AddClaim(new Claim(ClaimTypes.Role, HolderClaims.Role));
+                identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, holder.Code));
                 return Task.CompletedTask;
             },
             OnChallenge = async context =>
             {
                 context.HandleResponse();
-                await AuditDeniedAsync(context.HttpContext, AuditActorKind.Anonymous, null, StatusCodes.Status401Unauthorized);
                 context.Response.Headers.WWWAuthenticate = "Bearer";
                 await Problems.ProblemResults.Write(context.HttpContext, StatusCodes.Status401Unauthorized, "unauthenticated", "Authentication required",
                     "Send a holder token from the identity service as 'Authorization: Bearer <token>'.");
             },
-            OnForbidden = async context =>
-            {
-                var holder = context.HttpContext.Items[IdentityKey] as HolderIdentity;
-                await AuditDeniedAsync(context.HttpContext, AuditActorKind.Holder, holder, StatusCodes.Status403Forbidden);
-                await Problems.ProblemResults.Write(context.HttpContext, StatusCodes.Status403Forbidden, "forbidden", "Not allowed for holders",
-                    "This operation is for department credentials.");
-            },
+            // Refusals are audited by AuditingAuthorizationResultHandler, which finds the holder in the NameIdentifier claim.
+            OnForbidden = context => Problems.ProblemResults.Write(context.HttpContext, StatusCodes.Status403Forbidden, "forbidden", "Not allowed for holders",
+                "This operation is for department credentials."),
         };
-    }
-
-    /// <summary>Records a refusal by the holder scheme; the detail is the status and route template, never the request's values.</summary>
-    private static Task AuditDeniedAsync(HttpContext context, AuditActorKind actor, HolderIdentity? holder, int status)
-    {
-        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unknown-route";
-        return context.RequestServices.GetRequiredService<IAuditTrail>().AppendAsync(new AuditEntry
-        {
-            Action = AuditActions.AccessDenied,
-            Outcome = AuditOutcome.Denied,
-            ActorKind = actor,
-            HolderCode = holder?.Code,
-            AgentCode = holder?.AgentCode,
-            Detail = $"{status} {context.Request.Method} {route}",
-        }, context.RequestAborted);
     }
 
     private static SecurityKey LoadPublicKey(string file)

@@ -54,4 +54,7 @@ public static class RegistryErrorCodes
 
     /// <summary>The 亮证 code was already redeemed or has expired.</summary>
     public const string PresentationGone = "presentation-gone";
+
+    /// <summary>A 核验 request names none, or more than one, of a 证照标识, a QR payload and a file, or one of them is malformed.</summary>
+    public const string InvalidVerificationRequest = "invalid-verification-request";
 }

@@ -16,6 +16,7 @@ internal sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> opti
     public DbSet<SealRecord> Seals => Set<SealRecord>();
     public DbSet<GrantRecord> Grants => Set<GrantRecord>();
     public DbSet<PresentationRecord> Presentations => Set<PresentationRecord>();
+    public DbSet<VerificationReceiptRecord> VerificationReceipts => Set<VerificationReceiptRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);
