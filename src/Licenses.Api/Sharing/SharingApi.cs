@@ -142,14 +142,16 @@ internal static class SharingApi
         }
 
         var presentation = await service.CreateAsync(HolderAuthentication.Caller(context), licenseId, cancellationToken);
-        using var data = QRCodeGenerator.GenerateQrCode(presentation.Code, QRCodeGenerator.ECCLevel.Q);
+        var payload = PresentationService.QrPrefix + presentation.Code;
+        using var data = QRCodeGenerator.GenerateQrCode(payload, QRCodeGenerator.ECCLevel.Q);
         var svg = new SvgQRCode(data).GetGraphic(4);
-        return TypedResults.Created("/api/v1/presentations/redeem", new PresentationResponse(presentation.Code, presentation.LicenseId, presentation.ExpiresAt, svg));
+        return TypedResults.Created("/api/v1/presentations/redeem",
+            new PresentationResponse(presentation.Code, presentation.LicenseId, presentation.ExpiresAt, payload, svg));
     }
 
     private static async Task<Ok<SharedLicenseResponse>> Redeem(RedeemRequest body, HttpContext context, PresentationService service, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(body.Code) || body.Code.Length > 64)
+        if (string.IsNullOrWhiteSpace(body.Code) || body.Code.Length > 100)
         {
             throw RegistryException(RegistryErrorCodes.ValidationFailed, "The code is invalid.", "/code", "is required: the holder's 亮证 code");
         }

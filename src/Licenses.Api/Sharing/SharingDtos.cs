@@ -59,7 +59,7 @@ internal sealed class RedeemRequest
     public string? Code { get; set; }
 }
 
-internal sealed record PresentationResponse(string Code, string LicenseId, DateTimeOffset ExpiresAt, string QrSvg);
+internal sealed record PresentationResponse(string Code, string LicenseId, DateTimeOffset ExpiresAt, string QrPayload, string QrSvg);
 
 internal sealed class HolderTokenRequest
 {

@@ -18,6 +18,9 @@ public sealed record Presentation(string Code, string LicenseId, DateTimeOffset 
 /// <summary>Online 亮证: a holder makes a short-lived single-use code for one license; a verifier redeems it once.</summary>
 public sealed class PresentationService
 {
+    /// <summary>Prefix of the QR payload of a 亮证 code, so a scanner tells it from an offline license payload.</summary>
+    public const string QrPrefix = "urn:elic:presentation:";
+
     private const string Base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     private readonly IDbContextFactory<RegistryDbContext> contexts;
     private readonly SharingService sharing;
@@ -82,12 +85,14 @@ public sealed class PresentationService
         return new Presentation(code, view.CurrentId.Value, expires);
     }
 
-    /// <summary>Redeems a code once: the license's status and the fields its type shows without a grant (sensitive ones masked).</summary>
+    /// <summary>Redeems a code (bare or as its QR payload) once: the license's status and the fields its type shows without a grant (sensitive ones masked).</summary>
     /// <exception cref="RegistryException">Unknown code (404), already redeemed or expired (410), caller not a verifier (403).</exception>
     public async Task<SharedLicense> RedeemAsync(DepartmentIdentity caller, string code, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var hash = Hash((code ?? string.Empty).Trim().ToUpperInvariant());
+        var text = (code ?? string.Empty).Trim();
+        text = text.StartsWith(QrPrefix, StringComparison.OrdinalIgnoreCase) ? text[QrPrefix.Length..] : text;
+        var hash = Hash(text.ToUpperInvariant());
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var record = await db.Presentations.AsNoTracking().SingleOrDefaultAsync(p => p.CodeHash == hash, cancellationToken);

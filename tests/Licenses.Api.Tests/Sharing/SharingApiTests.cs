@@ -307,6 +307,11 @@ public abstract class SharingApiTests(SharingHost host)
         var second = await ProblemAsync(await verifier.PostAsJsonAsync("/api/v1/presentations/redeem", new { code }), HttpStatusCode.Gone);
         Assert.Equal("presentation-gone", (string)second["code"]!);
 
+        // The QR payload redeems like the bare code.
+        var scanned = (await (await holder.PostAsJsonAsync("/api/v1/presentations", new { licenseId })).Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("urn:elic:presentation:" + (string)scanned["code"]!, (string)scanned["qrPayload"]!);
+        Assert.Equal(HttpStatusCode.OK, (await verifier.PostAsJsonAsync("/api/v1/presentations/redeem", new { code = (string)scanned["qrPayload"]! })).StatusCode);
+
         // Expiry: a code made now is gone once its five minutes have passed.
         var late = (string)(await (await holder.PostAsJsonAsync("/api/v1/presentations", new { licenseId })).Content.ReadFromJsonAsync<JsonObject>())!["code"]!;
         host.Clock.Offset = TimeSpan.FromMinutes(6);
