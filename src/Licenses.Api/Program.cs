@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using ElectronicLicense.Api.Audit;
 using ElectronicLicense.Api.Authentication;
 using ElectronicLicense.Api.Catalog;
 using ElectronicLicense.Api.Departments;
@@ -88,6 +89,7 @@ app.MapCatalogApi();
 app.MapLicensesApi();
 app.MapDepartmentsApi();
 app.MapSealsApi();
+app.MapAuditApi();
 app.MapGet("/", () => TypedResults.Redirect("/openapi/v1.json")).ExcludeFromDescription();
 
 await app.RunAsync();

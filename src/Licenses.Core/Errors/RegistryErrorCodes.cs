@@ -39,4 +39,7 @@ public static class RegistryErrorCodes
 
     /// <summary>The license exists but has no document in the requested format.</summary>
     public const string DocumentNotFound = "document-not-found";
+
+    /// <summary>A query or route parameter is out of range or malformed; the error names it.</summary>
+    public const string InvalidParameter = "invalid-parameter";
 }

@@ -14,6 +14,10 @@ internal sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> opti
     public DbSet<SerialCounterRecord> SerialCounters => Set<SerialCounterRecord>();
     public DbSet<LicenseDocumentRecord> LicenseDocuments => Set<LicenseDocumentRecord>();
     public DbSet<SealRecord> Seals => Set<SealRecord>();
+    public DbSet<AuditEventRecord> AuditEvents => Set<AuditEventRecord>();
+    public DbSet<AuditDetailRecord> AuditDetails => Set<AuditDetailRecord>();
+    public DbSet<AuditNodeRecord> AuditNodes => Set<AuditNodeRecord>();
+    public DbSet<AuditTreeHeadRecord> AuditTreeHeads => Set<AuditTreeHeadRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);
