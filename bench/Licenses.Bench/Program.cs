@@ -15,6 +15,12 @@ if (args.Length > 0 && args[0] == "pdf")
     return await PdfBenchmark.RunAsync(args[1..]);
 }
 
+// "audit": appends/s of the Merkle audit log with concurrent writers, and proof costs: see AuditBenchmark.
+if (args.Length > 0 && args[0] == "audit")
+{
+    return await AuditBenchmark.RunAsync(args[1..]);
+}
+
 const int Target = 2_000;
 var count = 100_000;
 var postgres = Environment.GetEnvironmentVariable("ELIC_BENCH_POSTGRES");
@@ -37,6 +43,7 @@ for (var i = 0; i < args.Length; i++)
             Console.Error.WriteLine("usage: Licenses.Bench [--count N] [--postgres <connection string>] [--no-profile]");
             Console.Error.WriteLine("       Licenses.Bench ofd [--count N] [--batch B] [--isolated M] [--verify V] [--seconds S]");
             Console.Error.WriteLine("       Licenses.Bench pdf [--count N] [--seed S] [--pdfsig M]");
+            Console.Error.WriteLine("       Licenses.Bench audit [--count N] [--writers W]");
             Console.Error.WriteLine("       (ELIC_BENCH_POSTGRES is used when --postgres is not given)");
             return 2;
     }

@@ -16,10 +16,17 @@ public static class MerkleTree
     /// <summary>SHA-256(0x00 ‖ leaf).</summary>
     public static byte[] LeafHash(ReadOnlySpan<byte> leaf)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData([0x00]);
-        hash.AppendData(leaf);
-        return hash.GetHashAndReset();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(leaf.Length + 1);
+        try
+        {
+            buffer[0] = 0x00;
+            leaf.CopyTo(buffer.AsSpan(1));
+            return SHA256.HashData(buffer.AsSpan(0, leaf.Length + 1));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>SHA-256(0x01 ‖ left ‖ right).</summary>

@@ -26,7 +26,7 @@ internal sealed class AuditLogFixture : IAsyncDisposable
 
     public IDbContextFactory<RegistryDbContext> Contexts { get; private set; } = null!;
 
-    public async Task<AuditLog> OpenAsync(TimeProvider? clock = null, int maxBatch = 4096)
+    public async Task<AuditLog> OpenAsync(TimeProvider? clock = null, int maxBatch = 4096, TimeSpan? treeHeadInterval = null)
     {
         var options = new DbContextOptionsBuilder<RegistryDbContext>().UseSqlite($"Data Source={DatabaseFile};Default Timeout=30").Options;
         Contexts = new PooledDbContextFactory<RegistryDbContext>(options);
@@ -39,7 +39,7 @@ internal sealed class AuditLogFixture : IAsyncDisposable
         var keys = new AuditKeys(
             Options.Create(new SealingOptions { KeyDirectory = KeyDirectory, KeyPassword = "test-fixture-password" }),
             Options.Create(new StorageOptions { DataDirectory = Folder }));
-        var log = new AuditLog(Contexts, keys, clock ?? TimeProvider.System, Options.Create(new AuditOptions { MaxBatchSize = maxBatch }));
+        var log = new AuditLog(Contexts, keys, clock ?? TimeProvider.System, Options.Create(new AuditOptions { MaxBatchSize = maxBatch, TreeHeadInterval = treeHeadInterval ?? TimeSpan.FromSeconds(10) }));
         opened.Add(log);
         return log;
     }

@@ -230,6 +230,24 @@ public sealed class AuditLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_tree_head_is_signed_periodically_when_the_log_grew()
+    {
+        var log = await fixture.OpenAsync(treeHeadInterval: TimeSpan.FromMilliseconds(100));
+        await log.AppendAsync(Share(1));
+        await log.AppendAsync(Share(2));
+
+        SignedTreeHead? head = null;
+        for (var wait = 0; wait < 50 && head is null; wait++)
+        {
+            await Task.Delay(100);
+            head = await log.TreeHeadAsync(2);
+        }
+
+        Assert.NotNull(head);
+        Assert.Equal(Convert.ToHexStringLower(await log.RootAtAsync(2)), head.RootHash);
+    }
+
+    [Fact]
     public async Task Key_files_are_owner_only()
     {
         if (OperatingSystem.IsWindows())
