@@ -28,7 +28,7 @@ public sealed record AuditEventView(long Index, DateTimeOffset AtUtc, string Lea
 /// <para>On start the stored tree is checked cheaply: the last events' leaves against their hashes, the latest tree head's root
 /// against the stored subtrees and its signature.</para>
 /// </remarks>
-public sealed class AuditLog : IAuditTrail, IAsyncDisposable
+public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
 {
     private const int VerifyTailOnStart = 64;
     private const int RowsPerStatement = 200;
@@ -223,7 +223,11 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable
     /// <summary>Stops taking events, commits those queued and stops the tree-head timer.</summary>
     public async ValueTask DisposeAsync()
     {
-        queue.Writer.TryComplete();
+        if (!queue.Writer.TryComplete())
+        {
+            return;
+        }
+
         if (timer is not null)
         {
             await timer.DisposeAsync();
@@ -236,6 +240,9 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable
 
         keys.Dispose();
     }
+
+    /// <summary>As <see cref="DisposeAsync"/>, for containers disposed synchronously.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private async Task EnsureStartedAsync(CancellationToken cancellationToken)
     {
