@@ -177,6 +177,40 @@ public sealed class AuditLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failed_batch_stores_nothing_and_the_log_continues_where_it_was()
+    {
+        var log = await fixture.OpenAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await log.AppendAsync(Share(i));
+        }
+
+        // A stray subtree row where event 5's leaf hash must go makes the batch's last insert fail.
+        await using (var db = await fixture.Contexts.CreateDbContextAsync())
+        {
+            db.AuditNodes.Add(new Persistence.AuditNodeRecord { Level = 0, Index = 5, Hash = new byte[32] });
+            await db.SaveChangesAsync();
+        }
+
+        await Assert.ThrowsAnyAsync<Exception>(() => log.AppendAsync(Share(5)));
+        await using (var db = await fixture.Contexts.CreateDbContextAsync())
+        {
+            Assert.Equal(5, await db.AuditEvents.CountAsync());
+            Assert.Equal(0, await db.AuditDetails.CountAsync(d => d.Index >= 5));
+            db.AuditNodes.Remove(await db.AuditNodes.SingleAsync(n => n.Level == 0 && n.Index == 5));
+            await db.SaveChangesAsync();
+        }
+
+        var next = await log.AppendAsync(Share(6));
+        Assert.Equal(5, next.Index);
+        await using (var db = await fixture.Contexts.CreateDbContextAsync())
+        {
+            var leaves = await db.AuditEvents.OrderBy(e => e.Index).Select(e => e.Leaf).ToListAsync();
+            Assert.Equal(Convert.ToHexStringLower(NaiveMerkle.Mth(leaves)), (await log.LatestTreeHeadAsync()).RootHash);
+        }
+    }
+
+    [Fact]
     public async Task A_rewritten_event_is_detected_when_the_log_restarts()
     {
         var log = await fixture.OpenAsync();
