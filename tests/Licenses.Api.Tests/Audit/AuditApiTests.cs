@@ -93,6 +93,33 @@ public abstract class AuditApiTests(RegistryApiFactory factory)
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
+    [Fact]
+    public async Task A_holders_events_come_back_newest_first_with_their_readable_fields_on_this_database()
+    {
+        var holder = "110101199003070418";
+        var trail = factory.Services.GetRequiredService<IAuditTrail>();
+        var mine = new List<long>();
+        for (var i = 0; i < 6; i++)
+        {
+            mine.Add((await trail.AppendAsync(new AuditEntry
+            {
+                Action = AuditActions.Share,
+                Outcome = AuditOutcome.Success,
+                ActorKind = AuditActorKind.Department,
+                HolderCode = holder,
+                OfficerId = "officer-7",
+                GrantId = "grant-" + i,
+            })).Index);
+            await AppendAsync(1);
+        }
+
+        var first = await trail.ForHolderAsync(holder, 0, 4);
+        var rest = await trail.ForHolderAsync(holder, 4, 10);
+        Assert.Equal(mine.AsEnumerable().Reverse(), first.Concat(rest).Select(e => e.Index));
+        Assert.All(first, e => Assert.Equal("officer-7", e.Entry.OfficerId));
+        Assert.Equal("grant-5", first[0].Entry.GrantId);
+    }
+
     [Theory]
     [InlineData("/api/v1/audit/proofs/inclusion?treeSize=1", "/index")]
     [InlineData("/api/v1/audit/proofs/inclusion?index=abc&treeSize=1", "/index")]
