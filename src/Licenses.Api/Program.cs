@@ -6,6 +6,7 @@ using ElectronicLicense.Api.Departments;
 using ElectronicLicense.Api.Licenses;
 using ElectronicLicense.Api.Problems;
 using ElectronicLicense.Api.Seals;
+using ElectronicLicense.Api.Verification;
 using ElectronicLicense.Licenses;
 using ElectronicLicense.Licenses.Catalog;
 using Microsoft.AspNetCore.Authentication;
@@ -28,6 +29,7 @@ builder.Services.AddAuthorizationBuilder()
     .AddPolicy(Policies.IssuerOrAdmin, p => p.RequireRole("issuer", "admin"))
     .AddPolicy(Policies.Admin, p => p.RequireRole("admin"))
     .AddPolicy(Policies.AnyDepartment, p => p.RequireRole("issuer", "verifier", "archivist", "admin"));
+builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -89,6 +91,7 @@ app.MapCatalogApi();
 app.MapLicensesApi();
 app.MapDepartmentsApi();
 app.MapSealsApi();
+app.MapVerificationsApi();
 app.MapAuditApi();
 app.MapGet("/", () => TypedResults.Redirect("/openapi/v1.json")).ExcludeFromDescription();
 

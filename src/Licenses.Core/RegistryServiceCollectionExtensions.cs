@@ -67,6 +67,7 @@ public static class RegistryServiceCollectionExtensions
             sp.GetRequiredService<IOptions<IngestOptions>>(),
             sp.GetRequiredService<LicenseDocumentIssuer>(),
             sp.GetRequiredService<DepartmentDirectory>()));
+        services.AddLicenseVerification(configuration);
         services.AddSingleton(sp => new LicenseQueryService(Contexts(sp), sp.GetRequiredService<LicenseCatalog>(), Clock(sp), sp.GetRequiredService<IObjectStore>()));
         services.AddSingleton(sp => new LifecycleService(Contexts(sp), sp.GetRequiredService<LicenseQueryService>(), Clock(sp)));
         services.AddSingleton(sp => new RegistryInitializer(

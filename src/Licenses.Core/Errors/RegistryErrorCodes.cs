@@ -40,6 +40,9 @@ public static class RegistryErrorCodes
     /// <summary>The license exists but has no document in the requested format.</summary>
     public const string DocumentNotFound = "document-not-found";
 
+    /// <summary>A 核验 request names none, or more than one, of a 证照标识, a QR payload and a file, or one of them is malformed.</summary>
+    public const string InvalidVerificationRequest = "invalid-verification-request";
+
     /// <summary>A query or route parameter is out of range or malformed; the error names it.</summary>
     public const string InvalidParameter = "invalid-parameter";
 }

@@ -14,6 +14,7 @@ internal sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> opti
     public DbSet<SerialCounterRecord> SerialCounters => Set<SerialCounterRecord>();
     public DbSet<LicenseDocumentRecord> LicenseDocuments => Set<LicenseDocumentRecord>();
     public DbSet<SealRecord> Seals => Set<SealRecord>();
+    public DbSet<VerificationReceiptRecord> VerificationReceipts => Set<VerificationReceiptRecord>();
     public DbSet<AuditEventRecord> AuditEvents => Set<AuditEventRecord>();
     public DbSet<AuditDetailRecord> AuditDetails => Set<AuditDetailRecord>();
     public DbSet<AuditNodeRecord> AuditNodes => Set<AuditNodeRecord>();
