@@ -5,6 +5,8 @@
 #   bench/run.sh ofd [--count N] [--batch B] [--isolated M] [--verify V] [--seconds S]
 # or the PDF issuance/verification benchmark, with poppler's pdfsig beside it (SQLite only):
 #   bench/run.sh pdf [--count N] [--seed S] [--pdfsig M]
+# or the audit log benchmark (appends/s with concurrent writers, proof costs; PostgreSQL only when $ELIC_BENCH_POSTGRES is set):
+#   bench/run.sh audit [--count N] [--writers W]
 # PostgreSQL: uses $ELIC_BENCH_POSTGRES when set; otherwise installs the Debian package if missing and
 # starts a throwaway cluster on loopback, removed on exit. It keeps fsync on, so the figures are
 # comparable with a real server's.
@@ -22,7 +24,7 @@ if [ "${1:-}" = "http" ]; then
   exec dotnet run -c Release --no-build --project bench/Licenses.Bench -- "$@"
 fi
 
-if [ "${1:-}" = "ofd" ] || [ "${1:-}" = "pdf" ] || [ "${1:-}" = "verify" ]; then
+if [ "${1:-}" = "ofd" ] || [ "${1:-}" = "pdf" ] || [ "${1:-}" = "verify" ] || [ "${1:-}" = "audit" ]; then
   dotnet build -c Release bench/Licenses.Bench -v quiet -nologo
   exec dotnet run -c Release --no-build --project bench/Licenses.Bench -- "$@"
 fi

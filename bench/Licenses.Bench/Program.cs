@@ -27,6 +27,12 @@ if (args.Length > 0 && args[0] == "verify")
     return await VerifyBenchmark.RunAsync(args[1..]);
 }
 
+// "audit": appends/s of the Merkle audit log with concurrent writers, and proof costs: see AuditBenchmark.
+if (args.Length > 0 && args[0] == "audit")
+{
+    return await AuditBenchmark.RunAsync(args[1..]);
+}
+
 const int Target = 2_000;
 var count = 100_000;
 var postgres = Environment.GetEnvironmentVariable("ELIC_BENCH_POSTGRES");
@@ -51,6 +57,7 @@ for (var i = 0; i < args.Length; i++)
             Console.Error.WriteLine("       Licenses.Bench pdf [--count N] [--seed S] [--pdfsig M]");
             Console.Error.WriteLine("       Licenses.Bench http [--seconds S] [--connections C]");
             Console.Error.WriteLine("       Licenses.Bench verify [--seconds S] [--concurrency C]");
+            Console.Error.WriteLine("       Licenses.Bench audit [--count N] [--writers W]");
             Console.Error.WriteLine("       (ELIC_BENCH_POSTGRES is used when --postgres is not given)");
             return 2;
     }

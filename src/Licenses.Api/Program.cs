@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using ElectronicLicense.Api.Audit;
 using ElectronicLicense.Api.Authentication;
 using ElectronicLicense.Api.Catalog;
 using ElectronicLicense.Api.Departments;
@@ -95,6 +96,7 @@ app.MapDepartmentsApi();
 app.MapSealsApi();
 app.MapSharingApi();
 app.MapVerificationsApi();
+app.MapAuditApi();
 app.MapGet("/", () => TypedResults.Redirect("/openapi/v1.json")).ExcludeFromDescription();
 
 await app.RunAsync();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ElectronicLicense.Cli.Audit;
 using ElectronicLicense.Cli.Catalog;
 using ElectronicLicense.Cli.Identifiers;
 using ElectronicLicense.Cli.Import;
@@ -24,6 +25,7 @@ internal static class CliApp
         root.Subcommands.Add(ImportCommand.Create(context));
         root.Subcommands.Add(VerifyCommand.Create(context));
         root.Subcommands.Add(SealCommand.Create(context));
+        root.Subcommands.Add(AuditCommand.Create(context));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !AsksForHelp(args))
@@ -74,7 +76,7 @@ internal static class CliApp
         UsesVerdictExitCodes(command, root) ? ExitCodes.Usage : ExitCodes.Error;
 
     private static bool UsesVerdictExitCodes(Command command, RootCommand root) =>
-        CommandPath(command, root).Skip(1).FirstOrDefault() is VerifyCommand.Name or SealCommand.Name;
+        CommandPath(command, root).Skip(1).FirstOrDefault() is VerifyCommand.Name or SealCommand.Name or AuditCommand.Name;
 
     private static bool AsksForHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
 

@@ -36,7 +36,7 @@ public static class RegistryServiceCollectionExtensions
             Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory, "objects")));
 
         services.AddSingleton(sp => new DepartmentDirectory(Contexts(sp), Clock(sp)));
-        services.TryAddSingleton<IAuditTrail>(sp => new MemoryAuditTrail(Clock(sp)));
+        services.AddAuditLog(configuration);
         services.Configure<SealingOptions>(configuration.GetSection(SealingOptions.Section));
         services.AddLicenseIssuance(configuration);
         services.AddSingleton(sp => new RegistryKeys(

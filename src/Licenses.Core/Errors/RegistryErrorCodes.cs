@@ -57,4 +57,7 @@ public static class RegistryErrorCodes
 
     /// <summary>A 核验 request names none, or more than one, of a 证照标识, a QR payload and a file, or one of them is malformed.</summary>
     public const string InvalidVerificationRequest = "invalid-verification-request";
+
+    /// <summary>A query or route parameter is out of range or malformed; the error names it.</summary>
+    public const string InvalidParameter = "invalid-parameter";
 }

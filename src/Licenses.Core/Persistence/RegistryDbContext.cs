@@ -17,6 +17,10 @@ internal sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> opti
     public DbSet<GrantRecord> Grants => Set<GrantRecord>();
     public DbSet<PresentationRecord> Presentations => Set<PresentationRecord>();
     public DbSet<VerificationReceiptRecord> VerificationReceipts => Set<VerificationReceiptRecord>();
+    public DbSet<AuditEventRecord> AuditEvents => Set<AuditEventRecord>();
+    public DbSet<AuditDetailRecord> AuditDetails => Set<AuditDetailRecord>();
+    public DbSet<AuditNodeRecord> AuditNodes => Set<AuditNodeRecord>();
+    public DbSet<AuditTreeHeadRecord> AuditTreeHeads => Set<AuditTreeHeadRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);

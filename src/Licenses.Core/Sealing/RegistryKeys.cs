@@ -156,7 +156,7 @@ internal sealed class RegistryKeys
         }
     }
 
-    private static string LocalPassword(string directory)
+    internal static string LocalPassword(string directory)
     {
         var file = Path.Combine(directory, "keystore.password");
         if (File.Exists(file))

@@ -1,0 +1,496 @@
+using System.Data;
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.Channels;
+using ElectronicLicense.Licenses.Errors;
+using ElectronicLicense.Licenses.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Subtree = ElectronicLicense.Licenses.Audit.MerkleProofBuilder.Subtree;
+
+namespace ElectronicLicense.Licenses.Audit;
+
+/// <summary>One stored event with its leaf bytes, for administrators and offline proof checks.</summary>
+/// <param name="Index">Leaf index.</param>
+/// <param name="AtUtc">When the log appended it.</param>
+/// <param name="Leaf">The leaf bytes (canonical JSON), base64.</param>
+/// <param name="LeafHash">SHA-256(0x00 ‖ leaf), lower-case hex.</param>
+/// <param name="Entry">The readable entry, personal fields included.</param>
+public sealed record AuditEventView(long Index, DateTimeOffset AtUtc, string Leaf, string LeafHash, AuditEntry Entry);
+
+/// <summary>The tamper-evident audit log (用证留痕): an RFC 9162 Merkle tree over event leaves, with signed tree heads and proofs.</summary>
+/// <remarks>
+/// <para>Appends are group-committed: callers queue, one writer commits up to <see cref="AuditOptions.MaxBatchSize"/> events in one
+/// transaction (events, readable details, completed subtree heads) and completes each caller with its index once the batch is durable.
+/// A crash loses only uncommitted batches, whose callers never got an answer. Rows are only inserted, never updated or deleted.</para>
+/// <para>One process writes a given database's log (the API); a second writer would collide on leaf indexes and fail its batches.</para>
+/// <para>On start the stored tree is checked cheaply: the last events' leaves against their hashes, the latest tree head's root
+/// against the stored subtrees and its signature.</para>
+/// </remarks>
+public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
+{
+    private const int VerifyTailOnStart = 64;
+    private const int RowsPerStatement = 200;
+
+    private readonly IDbContextFactory<RegistryDbContext> contexts;
+    private readonly AuditKeys keys;
+    private readonly TimeProvider clock;
+    private readonly AuditOptions options;
+    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim startLock = new(1, 1);
+    private readonly SemaphoreSlim headLock = new(1, 1);
+    private MerkleFrontier frontier = new();
+    private volatile Committed? committed;
+    private volatile SignedTreeHead? latest;
+    private Task? writer;
+    private ITimer? timer;
+
+    internal AuditLog(IDbContextFactory<RegistryDbContext> contexts, AuditKeys keys, TimeProvider clock, IOptions<AuditOptions> options)
+    {
+        this.contexts = contexts;
+        this.keys = keys;
+        this.clock = clock;
+        this.options = options.Value;
+    }
+
+    private sealed record Committed(long Size, byte[] Root);
+
+    private sealed record Pending(AuditEntry Entry, TaskCompletionSource<AuditedEvent> Completion);
+
+    /// <summary>The tree-head key's public half, PEM SubjectPublicKeyInfo.</summary>
+    public string PublicKeyPem => keys.PublicKeyPem;
+
+    /// <summary>The tree-head key's id: hex SHA-256 of its SubjectPublicKeyInfo.</summary>
+    public string KeyId => keys.KeyId;
+
+    /// <inheritdoc/>
+    public async Task<AuditedEvent> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentException.ThrowIfNullOrEmpty(entry.Action);
+        await EnsureStartedAsync(cancellationToken);
+        var pending = new Pending(entry, new TaskCompletionSource<AuditedEvent>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(AuditLog));
+        }
+
+        // Cancelling stops the wait, not the append: once queued the event is committed with its batch.
+        return await pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<AuditedEvent>> ForHolderAsync(string holderCode, int skip, int take, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(holderCode);
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        ArgumentOutOfRangeException.ThrowIfNegative(take);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await (
+                from d in db.AuditDetails
+                where d.HolderCode == holderCode
+                orderby d.Index descending
+                join e in db.AuditEvents on d.Index equals e.Index
+                select new { Detail = d, Event = e })
+            .Skip(skip).Take(take).ToListAsync(cancellationToken);
+        return rows.Select(r => ToEvent(r.Event, r.Detail)).ToArray();
+    }
+
+    /// <summary>The number of committed events.</summary>
+    public async Task<long> SizeAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureStartedAsync(cancellationToken);
+        return committed!.Size;
+    }
+
+    /// <summary>A tree head for the log as committed now: the latest signed one if the log has not grown since, else a freshly signed one.</summary>
+    public async Task<SignedTreeHead> LatestTreeHeadAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureStartedAsync(cancellationToken);
+        var current = committed!;
+        if (latest is { } head && head.TreeSize == current.Size)
+        {
+            return head;
+        }
+
+        await headLock.WaitAsync(cancellationToken);
+        try
+        {
+            current = committed!;
+            if (latest is { } again && again.TreeSize >= current.Size)
+            {
+                return again;
+            }
+
+            var timestamp = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var signature = keys.SigningKey.SignData(
+                SignedTreeHead.SignedData(current.Size, timestamp, current.Root), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+            await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+            {
+                db.AuditTreeHeads.Add(new AuditTreeHeadRecord
+                {
+                    TreeSize = current.Size, TimestampUnixMs = timestamp, RootHash = current.Root, KeyId = keys.KeyId, Signature = signature,
+                });
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            var signed = ToTreeHead(current.Size, timestamp, current.Root, keys.KeyId, signature);
+            latest = signed;
+            return signed;
+        }
+        finally
+        {
+            headLock.Release();
+        }
+    }
+
+    /// <summary>The tree head signed for exactly <paramref name="treeSize"/> events, or null when none was.</summary>
+    public async Task<SignedTreeHead?> TreeHeadAsync(long treeSize, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var record = await db.AuditTreeHeads.AsNoTracking().FirstOrDefaultAsync(h => h.TreeSize == treeSize, cancellationToken);
+        return record is null ? null : ToTreeHead(record.TreeSize, record.TimestampUnixMs, record.RootHash, record.KeyId, record.Signature);
+    }
+
+    /// <summary>The audit path of leaf <paramref name="leafIndex"/> in the tree of the first <paramref name="treeSize"/> events (RFC 9162 §2.1.3).</summary>
+    /// <exception cref="RegistryException">An index or size outside the committed log (<see cref="RegistryErrorCodes.InvalidParameter"/>).</exception>
+    public async Task<InclusionProof> InclusionProofAsync(long leafIndex, long treeSize, CancellationToken cancellationToken = default)
+    {
+        await EnsureStartedAsync(cancellationToken);
+        var size = committed!.Size;
+        if (treeSize < 1 || treeSize > size)
+        {
+            throw Invalid("treeSize", $"treeSize must be between 1 and the log's size {size}, got {treeSize}.");
+        }
+
+        if (leafIndex < 0 || leafIndex >= treeSize)
+        {
+            throw Invalid("index", $"index must be between 0 and treeSize − 1 ({treeSize - 1}), got {leafIndex}.");
+        }
+
+        var path = await MerkleProofBuilder.ResolveAsync(MerkleProofBuilder.InclusionRanges(leafIndex, treeSize), LookupAsync, cancellationToken);
+        return new InclusionProof { LeafIndex = leafIndex, TreeSize = treeSize, AuditPath = path.Select(Convert.ToHexStringLower).ToArray() };
+    }
+
+    /// <summary>The proof that the tree of <paramref name="second"/> events extends the tree of <paramref name="first"/> (RFC 9162 §2.1.4).</summary>
+    /// <exception cref="RegistryException">A size outside the committed log or first &gt; second (<see cref="RegistryErrorCodes.InvalidParameter"/>).</exception>
+    public async Task<ConsistencyProof> ConsistencyProofAsync(long first, long second, CancellationToken cancellationToken = default)
+    {
+        await EnsureStartedAsync(cancellationToken);
+        var size = committed!.Size;
+        if (second < 0 || second > size)
+        {
+            throw Invalid("second", $"second must be between 0 and the log's size {size}, got {second}.");
+        }
+
+        if (first < 0 || first > second)
+        {
+            throw Invalid("first", $"first must be between 0 and second ({second}), got {first}.");
+        }
+
+        var proof = await MerkleProofBuilder.ResolveAsync(MerkleProofBuilder.ConsistencyRanges(first, second), LookupAsync, cancellationToken);
+        return new ConsistencyProof { First = first, Second = second, Proof = proof.Select(Convert.ToHexStringLower).ToArray() };
+    }
+
+    /// <summary>One stored event with its leaf bytes and readable entry, or null when there is none at that index.</summary>
+    public async Task<AuditEventView?> EventAsync(long index, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var record = await db.AuditEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Index == index, cancellationToken);
+        if (record is null)
+        {
+            return null;
+        }
+
+        var detail = await db.AuditDetails.AsNoTracking().FirstOrDefaultAsync(d => d.Index == index, cancellationToken);
+        var stored = ToEvent(record, detail);
+        return new AuditEventView(index, stored.AtUtc, Convert.ToBase64String(record.Leaf), stored.LeafHash, stored.Entry);
+    }
+
+    /// <summary>MTH of the first <paramref name="treeSize"/> committed events, from the stored subtrees.</summary>
+    internal async Task<byte[]> RootAtAsync(long treeSize, CancellationToken cancellationToken = default)
+    {
+        if (treeSize == 0)
+        {
+            return MerkleTree.EmptyRoot();
+        }
+
+        var parts = MerkleProofBuilder.Decompose(0, treeSize);
+        return MerkleProofBuilder.Fold(parts, await LookupAsync(parts, cancellationToken));
+    }
+
+    /// <summary>Stops taking events, commits those queued and stops the tree-head timer.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!queue.Writer.TryComplete())
+        {
+            return;
+        }
+
+        if (timer is not null)
+        {
+            await timer.DisposeAsync();
+        }
+
+        if (writer is not null)
+        {
+            await writer;
+        }
+
+        keys.Dispose();
+    }
+
+    /// <summary>As <see cref="DisposeAsync"/>, for containers disposed synchronously.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private async Task EnsureStartedAsync(CancellationToken cancellationToken)
+    {
+        if (committed is not null)
+        {
+            return;
+        }
+
+        await startLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (committed is not null)
+            {
+                return;
+            }
+
+            await LoadAsync(cancellationToken);
+            writer = Task.Run(WriteLoopAsync, CancellationToken.None);
+            timer = clock.CreateTimer(_ => _ = SignIfGrownAsync(), null, options.TreeHeadInterval, options.TreeHeadInterval);
+        }
+        finally
+        {
+            startLock.Release();
+        }
+    }
+
+    private async Task SignIfGrownAsync()
+    {
+        try
+        {
+            if (committed is { } current && (latest?.TreeSize ?? -1) < current.Size)
+            {
+                await LatestTreeHeadAsync();
+            }
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The next tick or the next request for the latest head tries again.
+        }
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var size = (await db.AuditEvents.MaxAsync(e => (long?)e.Index, cancellationToken) ?? -1) + 1;
+        var parts = MerkleProofBuilder.Decompose(0, size);
+        var found = parts.Count == 0 ? new Dictionary<Subtree, byte[]>() : await LookupAsync(parts, cancellationToken);
+        frontier = MerkleFrontier.FromSubtrees(size, parts.ToDictionary(p => p.Level, p => found.TryGetValue(p, out var h)
+            ? h
+            : throw new InvalidOperationException($"Audit log: the subtree {p.Level}/{p.Index} of the stored tree is missing; the log is damaged.")));
+
+        // The last events must still hash to what the tree was built from.
+        var tail = await db.AuditEvents.AsNoTracking().Where(e => e.Index >= size - VerifyTailOnStart).OrderBy(e => e.Index).ToListAsync(cancellationToken);
+        var leafNodes = tail.Count == 0 ? new Dictionary<Subtree, byte[]>() : await LookupAsync(tail.Select(e => new Subtree(0, e.Index)).ToArray(), cancellationToken);
+        foreach (var e in tail)
+        {
+            var hash = MerkleTree.LeafHash(e.Leaf);
+            if (!hash.AsSpan().SequenceEqual(e.LeafHash) || !leafNodes.TryGetValue(new Subtree(0, e.Index), out var node) || !hash.AsSpan().SequenceEqual(node))
+            {
+                throw new InvalidOperationException($"Audit log: event {e.Index} no longer matches its leaf hash; the log was altered.");
+            }
+        }
+
+        // The latest signed head must still be the root of the stored tree at its size.
+        var head = await db.AuditTreeHeads.AsNoTracking().OrderByDescending(h => h.TreeSize).FirstOrDefaultAsync(cancellationToken);
+        if (head is not null)
+        {
+            var signed = ToTreeHead(head.TreeSize, head.TimestampUnixMs, head.RootHash, head.KeyId, head.Signature);
+            if (head.TreeSize > size
+                || !(await RootAtAsync(head.TreeSize, cancellationToken)).AsSpan().SequenceEqual(head.RootHash)
+                || (head.KeyId == keys.KeyId && !signed.VerifySignature(keys.SigningKey)))
+            {
+                throw new InvalidOperationException($"Audit log: the stored tree no longer matches the tree head signed at size {head.TreeSize}; the log was altered.");
+            }
+
+            latest = signed;
+        }
+
+        committed = new Committed(size, frontier.Root());
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(options.MaxBatchSize);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < options.MaxBatchSize && queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            try
+            {
+                var stored = await CommitAsync(batch);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Completion.TrySetResult(stored[i]);
+                }
+            }
+            catch (Exception e)
+            {
+                // Nothing of the batch was stored (one transaction): every caller learns it, the tree stays as it was.
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetException(e);
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task<AuditedEvent[]> CommitAsync(List<Pending> batch)
+    {
+        var next = frontier.Clone();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(now);
+        var events = new List<object?[]>(batch.Count);
+        var details = new List<object?[]>();
+        var nodes = new List<object?[]>(batch.Count * 2);
+        var stored = new AuditedEvent[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var entry = batch[i].Entry;
+            var index = next.Size;
+            var leaf = AuditLeaf.Encode(entry, at, keys.PersonalHash);
+            var leafHash = MerkleTree.LeafHash(leaf);
+            events.Add([index, now, leaf, leafHash]);
+            if (entry.HolderCode is not null || entry.AgentCode is not null || entry.OfficerId is not null)
+            {
+                details.Add([index, entry.HolderCode, entry.AgentCode, entry.OfficerId]);
+            }
+
+            foreach (var (level, nodeIndex, hash) in next.Append(leafHash))
+            {
+                nodes.Add([level, nodeIndex, hash]);
+            }
+
+            stored[i] = new AuditedEvent(index, at, entry, Convert.ToHexStringLower(leafHash));
+        }
+
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            await db.Database.OpenConnectionAsync();
+            var connection = db.Database.GetDbConnection();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await InsertAsync(connection, transaction, "audit_events", ["idx", "at_unix_ms", "leaf", "leaf_hash"],
+                [DbType.Int64, DbType.Int64, DbType.Binary, DbType.Binary], events);
+            await InsertAsync(connection, transaction, "audit_details", ["idx", "holder_code", "agent_code", "officer_id"],
+                [DbType.Int64, DbType.String, DbType.String, DbType.String], details);
+            await InsertAsync(connection, transaction, "audit_nodes", ["lvl", "idx", "hash"],
+                [DbType.Int32, DbType.Int64, DbType.Binary], nodes);
+            await transaction.CommitAsync();
+        }
+
+        frontier = next;
+        committed = new Committed(next.Size, next.Root());
+        return stored;
+    }
+
+    // Multi-row INSERTs with parameters: provider-neutral SQL (SQLite and PostgreSQL), far fewer round trips than one row each.
+    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, string table, string[] columns, DbType[] types, List<object?[]> rows)
+    {
+        for (var offset = 0; offset < rows.Count; offset += RowsPerStatement)
+        {
+            var count = Math.Min(RowsPerStatement, rows.Count - offset);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            var sql = new StringBuilder($"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ");
+            for (var r = 0; r < count; r++)
+            {
+                sql.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    var name = $"@p{r}_{c}";
+                    sql.Append(c == 0 ? name : ", " + name);
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = name;
+                    parameter.DbType = types[c];
+                    parameter.Value = rows[offset + r][c] ?? DBNull.Value;
+                    command.Parameters.Add(parameter);
+                }
+
+                sql.Append(')');
+            }
+
+            command.CommandText = sql.ToString();
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<Subtree, byte[]>> LookupAsync(IReadOnlyCollection<Subtree> subtrees, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<Subtree, byte[]>(subtrees.Count);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = db.Database.GetDbConnection();
+        foreach (var chunk in subtrees.Chunk(RowsPerStatement))
+        {
+            await using var command = connection.CreateCommand();
+            var sql = new StringBuilder("SELECT lvl, idx, hash FROM audit_nodes WHERE ");
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                sql.Append(i == 0 ? string.Empty : " OR ").Append($"(lvl = @l{i} AND idx = @i{i})");
+                Add(command, $"@l{i}", DbType.Int32, chunk[i].Level);
+                Add(command, $"@i{i}", DbType.Int64, chunk[i].Index);
+            }
+
+            command.CommandText = sql.ToString();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                found[new Subtree(reader.GetInt32(0), reader.GetInt64(1))] = (byte[])reader.GetValue(2);
+            }
+        }
+
+        return found;
+
+        static void Add(DbCommand command, string name, DbType type, object value)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.DbType = type;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+    }
+
+    private static AuditedEvent ToEvent(AuditEventRecord record, AuditDetailRecord? detail)
+    {
+        var entry = AuditLeaf.Decode(record.Leaf) with
+        {
+            HolderCode = detail?.HolderCode,
+            AgentCode = detail?.AgentCode,
+            OfficerId = detail?.OfficerId,
+        };
+        return new AuditedEvent(record.Index, DateTimeOffset.FromUnixTimeMilliseconds(record.AtUnixMs), entry, Convert.ToHexStringLower(record.LeafHash));
+    }
+
+    private static SignedTreeHead ToTreeHead(long size, long timestamp, byte[] root, string keyId, byte[] signature) => new()
+    {
+        TreeSize = size,
+        Timestamp = timestamp,
+        RootHash = Convert.ToHexStringLower(root),
+        KeyId = keyId,
+        Signature = Convert.ToBase64String(signature),
+    };
+
+    private static RegistryException Invalid(string parameter, string message) =>
+        new(RegistryErrorCodes.InvalidParameter, message, [new FieldError("/" + parameter, message)]);
+}

@@ -1,0 +1,41 @@
+namespace ElectronicLicense.Licenses.Persistence;
+
+// The audit log's storage (用证留痕). Rows are only ever inserted: never updated, never deleted.
+
+/// <summary>One leaf of the Merkle log: the canonical event bytes (personal fields as salted hashes only) and their RFC 9162 leaf hash.</summary>
+internal sealed class AuditEventRecord
+{
+    public long Index { get; set; }
+
+    /// <summary>When the log appended the event, Unix milliseconds (also inside the leaf).</summary>
+    public long AtUnixMs { get; set; }
+    public required byte[] Leaf { get; set; }
+    public required byte[] LeafHash { get; set; }
+}
+
+/// <summary>The readable personal part of an event, kept outside the log under access control: the holder reads their own, an admin all.</summary>
+internal sealed class AuditDetailRecord
+{
+    public long Index { get; set; }
+    public string? HolderCode { get; set; }
+    public string? AgentCode { get; set; }
+    public string? OfficerId { get; set; }
+}
+
+/// <summary>The head of a complete subtree of the log: 2^Level leaves starting at leaf Index × 2^Level (level 0: the leaf hash).</summary>
+internal sealed class AuditNodeRecord
+{
+    public int Level { get; set; }
+    public long Index { get; set; }
+    public required byte[] Hash { get; set; }
+}
+
+/// <summary>A signed tree head as issued.</summary>
+internal sealed class AuditTreeHeadRecord
+{
+    public long TreeSize { get; set; }
+    public long TimestampUnixMs { get; set; }
+    public required byte[] RootHash { get; set; }
+    public required string KeyId { get; set; }
+    public required byte[] Signature { get; set; }
+}
