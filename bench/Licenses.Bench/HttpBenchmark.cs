@@ -70,7 +70,7 @@ internal static partial class HttpBenchmark
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}"), Timeout = TimeSpan.FromMinutes(2) };
-            await WaitReadyAsync(http, "/api/v1/trust-anchors");
+            await WaitReadyAsync(http, "/api/v1/seals/trust-anchors");
             await WaitReadyAsync(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{BarePort}") }, "/");
 
             // Demo credentials of the first start: department code → role → token.
