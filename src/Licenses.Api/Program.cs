@@ -3,6 +3,7 @@ using ElectronicLicense.Api.Authentication;
 using ElectronicLicense.Api.Catalog;
 using ElectronicLicense.Api.Departments;
 using ElectronicLicense.Api.Licenses;
+using ElectronicLicense.Api.Presentation;
 using ElectronicLicense.Api.Problems;
 using ElectronicLicense.Api.Seals;
 using ElectronicLicense.Licenses;
@@ -88,6 +89,7 @@ app.MapCatalogApi();
 app.MapLicensesApi();
 app.MapDepartmentsApi();
 app.MapSealsApi();
+app.MapPresentationApi();
 app.MapGet("/", () => TypedResults.Redirect("/openapi/v1.json")).ExcludeFromDescription();
 
 await app.RunAsync();

@@ -39,4 +39,7 @@ public static class RegistryErrorCodes
 
     /// <summary>The license exists but has no document in the requested format.</summary>
     public const string DocumentNotFound = "document-not-found";
+
+    /// <summary>No status list has this id, or the license version has no offline payload.</summary>
+    public const string StatusListNotFound = "status-list-not-found";
 }

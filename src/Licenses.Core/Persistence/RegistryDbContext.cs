@@ -14,6 +14,8 @@ internal sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> opti
     public DbSet<SerialCounterRecord> SerialCounters => Set<SerialCounterRecord>();
     public DbSet<LicenseDocumentRecord> LicenseDocuments => Set<LicenseDocumentRecord>();
     public DbSet<SealRecord> Seals => Set<SealRecord>();
+    public DbSet<StatusListRecord> StatusLists => Set<StatusListRecord>();
+    public DbSet<StatusListEntryRecord> StatusListEntries => Set<StatusListEntryRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);
