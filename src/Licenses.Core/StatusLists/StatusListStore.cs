@@ -36,6 +36,7 @@ internal sealed class StatusListStore(int listSize)
         await db.Database.ExecuteSqlAsync($"""UPDATE status_lists SET "Revision" = "Revision" WHERE "Full" = FALSE""", cancellationToken);
         var list = await db.StatusLists.Where(l => !l.Full).OrderBy(l => l.Id).FirstOrDefaultAsync(cancellationToken)
             ?? NewList(db, (await db.StatusLists.MaxAsync(l => (int?)l.Id, cancellationToken) ?? 0) + 1, now);
+        Detach(list);
         foreach (var (license, version) in items)
         {
             if (list.Used >= list.Size)
@@ -75,14 +76,13 @@ internal sealed class StatusListStore(int listSize)
         foreach (var group in entries.GroupBy(e => e.StatusListId))
         {
             var list = await db.StatusLists.SingleAsync(l => l.Id == group.Key, cancellationToken);
+            Detach(list);
             foreach (var entry in group)
             {
                 var version = license.Versions.Single(v => v.Id == entry.LicenseVersionRecordId);
                 StatusBits.Set(list.Bits, entry.Index, ValueOf(license, version));
             }
 
-            // EF compares arrays by reference for change tracking of byte[] only when replaced: assign a copy.
-            list.Bits = [.. list.Bits];
             Touch(list, now);
         }
     }
@@ -99,6 +99,14 @@ internal sealed class StatusListStore(int listSize)
         };
         db.StatusLists.Add(list);
         return list;
+    }
+
+    /// <summary>Gives a tracked list fresh arrays before they are changed in place.</summary>
+    /// <remarks>EF keeps the loaded array itself as the original value of a byte[] property, so a change made in place would go unseen.</remarks>
+    private static void Detach(StatusListRecord list)
+    {
+        list.Bits = [.. list.Bits];
+        list.Allocated = [.. list.Allocated];
     }
 
     private static void Touch(StatusListRecord list, DateTime now)
