@@ -92,15 +92,17 @@ internal sealed class PresentationKeys
 
     private Loaded Load()
     {
+        // Another process (or registry instance) on the same key folder may have rotated: the manifest's time says so.
+        var manifestTime = File.GetLastWriteTimeUtc(Path.Combine(keys.Store.Directory, ManifestFile));
         var current = loaded;
-        if (current is not null)
+        if (current is not null && current.ManifestTime == manifestTime)
         {
             return current;
         }
 
         lock (gate)
         {
-            if (loaded is not null)
+            if (loaded is not null && loaded.ManifestTime == File.GetLastWriteTimeUtc(Path.Combine(keys.Store.Directory, ManifestFile)))
             {
                 return loaded;
             }
@@ -124,7 +126,8 @@ internal sealed class PresentationKeys
             }
 
             var trustSigner = keys.Store.LoadOrCreate(TrustListStoreId, () => Create("电子证照登记系统信任列表签名密钥", TimeSpan.FromDays(3650 * 2), now));
-            loaded = new Loaded(list, list[^1].Private, Describe(trustSigner, PresentationKeyUse.TrustList, PresentationKeyStatus.Active, null), trustSigner);
+            loaded = new Loaded(list, list[^1].Private, Describe(trustSigner, PresentationKeyUse.TrustList, PresentationKeyStatus.Active, null), trustSigner,
+                File.GetLastWriteTimeUtc(Path.Combine(keys.Store.Directory, ManifestFile)));
             return loaded;
         }
     }
@@ -168,7 +171,7 @@ internal sealed class PresentationKeys
     }
 
     private sealed record Loaded(
-        IReadOnlyList<(PresentationKey Public, SigningKey Private)> Keys, SigningKey ActiveSigner, PresentationKey TrustList, SigningKey TrustListSigner);
+        IReadOnlyList<(PresentationKey Public, SigningKey Private)> Keys, SigningKey ActiveSigner, PresentationKey TrustList, SigningKey TrustListSigner, DateTime ManifestTime);
 
     private sealed class Manifest
     {

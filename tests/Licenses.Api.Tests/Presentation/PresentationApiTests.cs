@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ElectronicLicense.Api.Tests.Infrastructure;
+using ElectronicLicense.Licenses.Audit;
+using ElectronicLicense.Licenses.Presentation;
+using ElectronicLicense.Licenses.StatusLists;
+using ElectronicLicense.Seals.Verification;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ElectronicLicense.Api.Tests.Presentation;
+
+public sealed class PresentationApiFixture : IDisposable
+{
+    public RegistryApiFactory Factory { get; } = new(Database.Sqlite);
+
+    public void Dispose() => Factory.Dispose();
+}
+
+public class PresentationApiTests(PresentationApiFixture fixture) : IClassFixture<PresentationApiFixture>
+{
+    private RegistryApiFactory Factory => fixture.Factory;
+
+    private async Task<(string Id, HttpClient Issuer)> IssueAsync()
+    {
+        var body = Samples.License("business-license-1.json");
+        body["证照编号"] = "QR" + Guid.NewGuid().ToString("N")[..18].ToUpperInvariant();
+        var client = Factory.ClientFor(Samples.IssuerOf(body), "issuer");
+        var pushed = await client.PostAsync("/api/v1/licenses", Samples.Json(body));
+        Assert.True(pushed.StatusCode == HttpStatusCode.Created, await pushed.Content.ReadAsStringAsync());
+        return ((string)(await pushed.Content.ReadFromJsonAsync<JsonObject>())!["licenseId"]!, client);
+    }
+
+    [Fact]
+    public async Task Anyone_verifies_a_license_QR_offline_with_the_published_trust_and_status_lists()
+    {
+        var (id, issuer) = await IssueAsync();
+        var payload = await issuer.GetFromJsonAsync<JsonObject>($"/api/v1/licenses/{id}/offline-payload");
+        var text = (string)payload!["payload"]!;
+
+        var anonymous = Factory.CreateClient();
+        Assert.True(TrustList.TryParse(await anonymous.GetStringAsync("/api/v1/trust-list"), out var trust));
+        Assert.True(OfflinePayload.TryParse(text, out var parsed));
+        Assert.True(StatusList.TryParse(await anonymous.GetStringAsync($"/api/v1/status-lists/{parsed.Fields.StatusListId}"), out var list));
+
+        var report = OfflinePayloadVerifier.Verify(text, trust, list, DateTimeOffset.UtcNow);
+        Assert.True(report.Verdict == Indication.TotalPassed, string.Join("; ", report.Checks.Select(c => $"{c.Name} {c.Result} {c.Detail}")));
+    }
+
+    [Fact]
+    public async Task An_unknown_status_list_is_a_404_problem()
+    {
+        var response = await Factory.CreateClient().GetAsync("/api/v1/status-lists/999999");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("urn:elic:problem:status-list-not-found", (string?)(await response.Content.ReadFromJsonAsync<JsonObject>())!["type"]);
+    }
+
+    [Fact]
+    public async Task Only_an_administrator_rotates_the_payload_key_and_the_rotation_is_audited()
+    {
+        var (_, issuer) = await IssueAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Factory.CreateClient().PostAsync("/api/v1/trust-list/rotate", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await issuer.PostAsync("/api/v1/trust-list/rotate", null)).StatusCode);
+
+        var recorder = new RecordingAuditTrail();
+        using var audited = Factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IAuditTrail>(recorder)));
+        var admin = audited.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", Factory.Tokens.First(t => t.Value.ContainsKey("admin")).Value["admin"]);
+        var rotated = await admin.PostAsync("/api/v1/trust-list/rotate", null);
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        var keyId = (string)(await rotated.Content.ReadFromJsonAsync<JsonObject>())!["keyId"]!;
+
+        Assert.True(TrustList.TryParse(await Factory.CreateClient().GetStringAsync("/api/v1/trust-list"), out var trust));
+        Assert.Equal(PresentationKeyStatus.Active, trust.FindPayloadKey(keyId)!.Status);
+        Assert.Contains(trust.Keys, k => k.Status == PresentationKeyStatus.Retired);
+        var entry = Assert.Single(recorder.Entries, e => e.Action == AuditActions.KeyRotate);
+        Assert.Equal(AuditOutcome.Success, entry.Outcome);
+        Assert.Contains(keyId, entry.Detail, StringComparison.Ordinal);
+    }
+
+    private sealed class RecordingAuditTrail : IAuditTrail
+    {
+        public List<AuditEntry> Entries { get; } = [];
+
+        public Task<AuditedEvent> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+        {
+            lock (Entries)
+            {
+                Entries.Add(entry);
+                return Task.FromResult(new AuditedEvent(Entries.Count - 1, DateTimeOffset.UtcNow, entry, new string('0', 64)));
+            }
+        }
+
+        public Task<IReadOnlyList<AuditedEvent>> ForHolderAsync(string holderCode, int skip, int take, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<AuditedEvent>>([]);
+    }
+}
