@@ -7,6 +7,7 @@ using ElectronicLicense.Licenses.Presentation;
 using ElectronicLicense.Licenses.StatusLists;
 using ElectronicLicense.Seals.Verification;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ElectronicLicense.Api.Tests.Presentation;
@@ -18,46 +19,18 @@ public sealed class PresentationApiFixture : IDisposable
     public void Dispose() => Factory.Dispose();
 }
 
-public class PresentationApiTests(PresentationApiFixture fixture) : IClassFixture<PresentationApiFixture>
+public sealed class PostgresPresentationApiFixture : IDisposable
 {
-    private RegistryApiFactory Factory => fixture.Factory;
+    public RegistryApiFactory Factory { get; } = new(Database.PostgreSql);
 
-    private async Task<(string Id, HttpClient Issuer)> IssueAsync()
-    {
-        var body = Samples.License("business-license-1.json");
-        body["证照编号"] = "QR" + Guid.NewGuid().ToString("N")[..18].ToUpperInvariant();
-        var client = Factory.ClientFor(Samples.IssuerOf(body), "issuer");
-        var pushed = await client.PostAsync("/api/v1/licenses", Samples.Json(body));
-        Assert.True(pushed.StatusCode == HttpStatusCode.Created, await pushed.Content.ReadAsStringAsync());
-        return ((string)(await pushed.Content.ReadFromJsonAsync<JsonObject>())!["licenseId"]!, client);
-    }
+    public void Dispose() => Factory.Dispose();
+}
 
-    [Fact]
-    public async Task Anyone_verifies_a_license_QR_offline_with_the_published_trust_and_status_lists()
-    {
-        var (id, issuer) = await IssueAsync();
-        var payload = await issuer.GetFromJsonAsync<JsonObject>($"/api/v1/licenses/{id}/offline-payload");
-        var text = (string)payload!["payload"]!;
+public sealed class PostgresPresentationApiTests(PostgresPresentationApiFixture fixture)
+    : PresentationApiTests(fixture.Factory), IClassFixture<PostgresPresentationApiFixture>;
 
-        var anonymous = Factory.CreateClient();
-        Assert.True(TrustList.TryParse(await anonymous.GetStringAsync("/api/v1/trust-list"), out var trust));
-        Assert.True(OfflinePayload.TryParse(text, out var parsed));
-        Assert.True(StatusList.TryParse(await anonymous.GetStringAsync($"/api/v1/status-lists/{parsed.Fields.StatusListId}"), out var list));
-
-        var report = OfflinePayloadVerifier.Verify(text, trust, list, DateTimeOffset.UtcNow);
-        Assert.True(report.Verdict == Indication.TotalPassed, string.Join("; ", report.Checks.Select(c => $"{c.Name} {c.Result} {c.Detail}")));
-    }
-
-    [Fact]
-    public async Task An_unknown_status_list_is_a_404_problem()
-    {
-        var response = await Factory.CreateClient().GetAsync("/api/v1/status-lists/999999");
-
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("urn:elic:problem:status-list-not-found", (string?)(await response.Content.ReadFromJsonAsync<JsonObject>())!["type"]);
-    }
-
+public sealed class SqlitePresentationApiTests(PresentationApiFixture fixture) : PresentationApiTests(fixture.Factory), IClassFixture<PresentationApiFixture>
+{
     [Fact]
     public async Task Only_an_administrator_rotates_the_payload_key_and_the_rotation_is_audited()
     {
@@ -96,5 +69,61 @@ public class PresentationApiTests(PresentationApiFixture fixture) : IClassFixtur
 
         public Task<IReadOnlyList<AuditedEvent>> ForHolderAsync(string holderCode, int skip, int take, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<AuditedEvent>>([]);
+    }
+}
+
+public abstract class PresentationApiTests(RegistryApiFactory factory)
+{
+    protected RegistryApiFactory Factory => factory;
+
+    protected async Task<(string Id, HttpClient Issuer)> IssueAsync()
+    {
+        var body = Samples.License("business-license-1.json");
+        body["证照编号"] = "QR" + Guid.NewGuid().ToString("N")[..18].ToUpperInvariant();
+        var client = Factory.ClientFor(Samples.IssuerOf(body), "issuer");
+        var pushed = await client.PostAsync("/api/v1/licenses", Samples.Json(body));
+        Assert.True(pushed.StatusCode == HttpStatusCode.Created, await pushed.Content.ReadAsStringAsync());
+        return ((string)(await pushed.Content.ReadFromJsonAsync<JsonObject>())!["licenseId"]!, client);
+    }
+
+    [Fact]
+    public async Task Anyone_verifies_a_license_QR_offline_with_the_published_trust_and_status_lists()
+    {
+        var (id, issuer) = await IssueAsync();
+        var payload = await issuer.GetFromJsonAsync<JsonObject>($"/api/v1/licenses/{id}/offline-payload");
+        var text = (string)payload!["payload"]!;
+
+        var anonymous = Factory.CreateClient();
+        Assert.True(TrustList.TryParse(await anonymous.GetStringAsync("/api/v1/trust-list"), out var trust));
+        Assert.True(OfflinePayload.TryParse(text, out var parsed));
+        Assert.True(StatusList.TryParse(await anonymous.GetStringAsync($"/api/v1/status-lists/{parsed.Fields.StatusListId}"), out var list));
+
+        var report = OfflinePayloadVerifier.Verify(text, trust, list, DateTimeOffset.UtcNow);
+        Assert.True(report.Verdict == Indication.TotalPassed, string.Join("; ", report.Checks.Select(c => $"{c.Name} {c.Result} {c.Detail}")));
+    }
+
+    [Fact]
+    public async Task An_unknown_status_list_is_a_404_problem()
+    {
+        var response = await Factory.CreateClient().GetAsync("/api/v1/status-lists/999999");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("urn:elic:problem:status-list-not-found", (string?)(await response.Content.ReadFromJsonAsync<JsonObject>())!["type"]);
+    }
+
+    [Fact]
+    public async Task Concurrent_pushes_get_distinct_status_entries_and_payloads()
+    {
+        var issued = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => IssueAsync()));
+
+        var entries = await Factory.QueryAsync(db => db.StatusListEntries.AsNoTracking().Include(e => e.Version).ToListAsync());
+        var ours = entries.Where(e => issued.Any(i => i.Id == e.Version!.LicenseId.Value)).ToList();
+        Assert.Equal(8, ours.Count);
+        Assert.Equal(8, ours.Select(e => (e.StatusListId, e.Index)).Distinct().Count());
+        Assert.All(ours, e => Assert.True(OfflinePayload.TryParse(e.OfflinePayload, out var p) && p.Fields.StatusIndex == (uint)e.Index));
+        var lists = await Factory.QueryAsync(db => db.StatusLists.AsNoTracking().ToListAsync());
+        Assert.All(ours, e => Assert.Equal(StatusListValue.Valid, StatusBits.Get(lists.Single(l => l.Id == e.StatusListId).Bits, e.Index)));
+        Assert.All(ours, e => Assert.True(StatusBits.IsAllocated(lists.Single(l => l.Id == e.StatusListId).Allocated, e.Index)));
     }
 }
