@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ElectronicLicense.Api.Authentication;
 using ElectronicLicense.Licenses.Audit;
+using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
 using ElectronicLicense.Licenses.Presentation;
@@ -39,11 +40,18 @@ internal static class PresentationApi
         return TypedResults.Json(document);
     }
 
-    private static async Task<Ok<OfflinePayloadResponse>> Payload(string id, RegistryPresentation presentation, CancellationToken cancellationToken)
+    private static async Task<Ok<OfflinePayloadResponse>> Payload(string id, HttpContext context, RegistryPresentation presentation, CancellationToken cancellationToken)
     {
         if (!LicenseId.TryParse(id, out var licenseId, out var error))
         {
             throw new RegistryException(RegistryErrorCodes.ValidationFailed, "The license identifier is invalid.", [new FieldError("/id", error)]);
+        }
+
+        // As for reading the license itself: an issuing department sees only its own licenses.
+        var caller = DepartmentTokenHandler.Caller(context);
+        if (caller.Role == DepartmentRole.Issuer && licenseId.Issuer != caller.Code)
+        {
+            throw new RegistryException(RegistryErrorCodes.NotAuthorised, "An issuing department may read only the licenses it issued.");
         }
 
         var text = await presentation.OfflinePayloadAsync(licenseId, cancellationToken)

@@ -103,6 +103,18 @@ public abstract class PresentationApiTests(RegistryApiFactory factory)
     }
 
     [Fact]
+    public async Task Another_issuer_cannot_read_a_license_payload_and_anonymous_callers_are_refused()
+    {
+        var (id, _) = await IssueAsync();
+        var other = Factory.ClientFor("11500000MB1507014M", "issuer");
+
+        var response = await other.GetAsync($"/api/v1/licenses/{id}/offline-payload");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Factory.CreateClient().GetAsync($"/api/v1/licenses/{id}/offline-payload")).StatusCode);
+    }
+
+    [Fact]
     public async Task An_unknown_status_list_is_a_404_problem()
     {
         var response = await Factory.CreateClient().GetAsync("/api/v1/status-lists/999999");

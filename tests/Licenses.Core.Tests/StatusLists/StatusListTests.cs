@@ -50,7 +50,7 @@ public class StatusListTests(IssuanceRegistry registry) : IClassFixture<Issuance
     [Fact]
     public async Task An_issued_license_has_a_payload_that_verifies_offline_with_a_fresh_status_list()
     {
-        var (id, caller, _) = await IssueAsync();
+        var (id, caller, body) = await IssueAsync();
         var payload = await PayloadAsync(id);
         var version = (await registry.Queries.GetAsync(caller, id)).Versions.Single();
 
@@ -59,6 +59,11 @@ public class StatusListTests(IssuanceRegistry registry) : IClassFixture<Issuance
         Assert.Equal(id.TypeCode.Value, payload.Fields.TypeCode);
         Assert.Equal(id.Issuer.Value, payload.Fields.IssuerCode);
         Assert.Equal(StatusListValue.Valid, payload.Fields.Status);
+
+        // The QR is printed on paper: it names the license, never its holder.
+        var holder = (string)body[MetadataNames.HolderCode]!;
+        Assert.DoesNotContain(holder, payload.Fields.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(holder, System.Text.Encoding.UTF8.GetString(payload.SignedBytes), StringComparison.Ordinal);
 
         var (trust, list) = await ListsAsync(payload.Fields.StatusListId);
         var report = OfflinePayloadVerifier.Verify(payload.Text, trust, list, registry.Clock.GetUtcNow(), Presentation.TrustListKeyId);
