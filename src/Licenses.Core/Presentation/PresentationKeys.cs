@@ -40,12 +40,19 @@ internal sealed class PresentationKeys
     /// <summary>The algorithm of newly made keys.</summary>
     public PayloadAlgorithm Algorithm { get; }
 
-    /// <summary>The active payload key, made on first use.</summary>
+    /// <summary>The active payload key, made on first use, and replaced by a new one when its signing period has ended.</summary>
+    /// <remarks>A key past its period would sign payloads that fail <c>key-valid-at-issue</c>, so it is rotated rather than used.</remarks>
     public (PresentationKey Public, SigningKey Private) Active
     {
         get
         {
             var current = Load();
+            if (current.Keys[^1].Public.NotAfter <= clock.GetUtcNow().AddMinutes(1))
+            {
+                Rotate();
+                current = Load();
+            }
+
             return (current.Keys[^1].Public, current.ActiveSigner);
         }
     }

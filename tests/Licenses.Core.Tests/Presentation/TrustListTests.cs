@@ -96,6 +96,20 @@ public sealed class TrustListTests : IDisposable
     }
 
     [Fact]
+    public void A_key_past_its_signing_period_is_rotated_before_it_signs()
+    {
+        var first = keys.Keys.Active.Public;
+
+        keys.Clock.Now = first.NotAfter.AddHours(1);
+        var payload = keys.Sign();
+
+        Assert.NotEqual(first.KeyId, payload.Fields.KeyId);
+        var report = OfflinePayloadVerifier.Verify(payload.Text, keys.TrustList(), null, keys.Clock.Now);
+        Assert.Equal(OfflineCheckResult.Passed, report.Checks.Single(c => c.Name == OfflinePayloadVerifier.Checks.KeyValidAtIssue).Result);
+        Assert.Equal(PresentationKeyStatus.Retired, keys.TrustList().FindPayloadKey(first.KeyId)!.Status);
+    }
+
+    [Fact]
     public void A_payload_signed_by_a_key_outside_the_trust_list_fails()
     {
         using var other = new PresentationTestKeys();
