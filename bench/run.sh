@@ -8,10 +8,21 @@
 # PostgreSQL: uses $ELIC_BENCH_POSTGRES when set; otherwise installs the Debian package if missing and
 # starts a throwaway cluster on loopback, removed on exit. It keeps fsync on, so the figures are
 # comparable with a real server's.
+# or 核验 over HTTP with wrk (installed if missing) against the Release API and a bare endpoint:
+#   bench/run.sh http [--seconds S] [--connections C]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "${1:-}" = "ofd" ] || [ "${1:-}" = "pdf" ]; then
+if [ "${1:-}" = "http" ]; then
+  source scripts/lib/packages.sh
+  ensure_debian_packages wrk
+  dotnet build -c Release src/Licenses.Api -v quiet -nologo
+  dotnet build -c Release bench/BareEndpoint -v quiet -nologo
+  dotnet build -c Release bench/Licenses.Bench -v quiet -nologo
+  exec dotnet run -c Release --no-build --project bench/Licenses.Bench -- "$@"
+fi
+
+if [ "${1:-}" = "ofd" ] || [ "${1:-}" = "pdf" ] || [ "${1:-}" = "verify" ]; then
   dotnet build -c Release bench/Licenses.Bench -v quiet -nologo
   exec dotnet run -c Release --no-build --project bench/Licenses.Bench -- "$@"
 fi

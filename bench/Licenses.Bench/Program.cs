@@ -15,6 +15,18 @@ if (args.Length > 0 && args[0] == "pdf")
     return await PdfBenchmark.RunAsync(args[1..]);
 }
 
+// "http": 核验 over HTTP with wrk, beside a bare ASP.NET Core endpoint: see HttpBenchmark.
+if (args.Length > 0 && args[0] == "http")
+{
+    return await HttpBenchmark.RunAsync(args[1..]);
+}
+
+// "verify": 核验 by 证照标识 and by an uploaded 3-signature PDF through VerificationService: see VerifyBenchmark.
+if (args.Length > 0 && args[0] == "verify")
+{
+    return await VerifyBenchmark.RunAsync(args[1..]);
+}
+
 const int Target = 2_000;
 var count = 100_000;
 var postgres = Environment.GetEnvironmentVariable("ELIC_BENCH_POSTGRES");
@@ -37,6 +49,8 @@ for (var i = 0; i < args.Length; i++)
             Console.Error.WriteLine("usage: Licenses.Bench [--count N] [--postgres <connection string>] [--no-profile]");
             Console.Error.WriteLine("       Licenses.Bench ofd [--count N] [--batch B] [--isolated M] [--verify V] [--seconds S]");
             Console.Error.WriteLine("       Licenses.Bench pdf [--count N] [--seed S] [--pdfsig M]");
+            Console.Error.WriteLine("       Licenses.Bench http [--seconds S] [--connections C]");
+            Console.Error.WriteLine("       Licenses.Bench verify [--seconds S] [--concurrency C]");
             Console.Error.WriteLine("       (ELIC_BENCH_POSTGRES is used when --postgres is not given)");
             return 2;
     }

@@ -6,6 +6,8 @@ using ElectronicLicense.Api.Licenses;
 using ElectronicLicense.Api.Presentation;
 using ElectronicLicense.Api.Problems;
 using ElectronicLicense.Api.Seals;
+using ElectronicLicense.Api.Sharing;
+using ElectronicLicense.Api.Verification;
 using ElectronicLicense.Licenses;
 using ElectronicLicense.Licenses.Catalog;
 using Microsoft.AspNetCore.Authentication;
@@ -21,13 +23,16 @@ builder.Services.ConfigureHttpJsonOptions(options =>
     options.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
     options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
 });
-builder.Services.AddAuthentication(DepartmentTokenHandler.SchemeName)
-    .AddScheme<AuthenticationSchemeOptions, DepartmentTokenHandler>(DepartmentTokenHandler.SchemeName, null);
+builder.Services.AddAuthentication(HolderAuthentication.SelectorScheme)
+    .AddScheme<AuthenticationSchemeOptions, DepartmentTokenHandler>(DepartmentTokenHandler.SchemeName, null)
+    .AddHolderAuthentication(builder.Configuration);
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(Policies.Issuer, p => p.RequireRole("issuer"))
     .AddPolicy(Policies.IssuerOrAdmin, p => p.RequireRole("issuer", "admin"))
     .AddPolicy(Policies.Admin, p => p.RequireRole("admin"))
-    .AddPolicy(Policies.AnyDepartment, p => p.RequireRole("issuer", "verifier", "archivist", "admin"));
+    .AddPolicy(Policies.AnyDepartment, p => p.RequireRole("issuer", "verifier", "archivist", "admin"))
+    .AddPolicy(Policies.Holder, p => p.RequireRole(HolderClaims.Role));
+builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -89,6 +94,8 @@ app.MapCatalogApi();
 app.MapLicensesApi();
 app.MapDepartmentsApi();
 app.MapSealsApi();
+app.MapSharingApi();
+app.MapVerificationsApi();
 app.MapPresentationApi();
 app.MapGet("/", () => TypedResults.Redirect("/openapi/v1.json")).ExcludeFromDescription();
 

@@ -7,6 +7,7 @@ using ElectronicLicense.Licenses.Persistence;
 using ElectronicLicense.Licenses.Presentation;
 using ElectronicLicense.Licenses.Registry;
 using ElectronicLicense.Licenses.Sealing;
+using ElectronicLicense.Licenses.Sharing;
 using ElectronicLicense.Licenses.Storage;
 using ElectronicLicense.Licenses.Verification;
 using Microsoft.EntityFrameworkCore;
@@ -70,7 +71,9 @@ public static class RegistryServiceCollectionExtensions
             sp.GetRequiredService<LicenseDocumentIssuer>(),
             sp.GetRequiredService<DepartmentDirectory>(),
             sp.GetRequiredService<OfflinePayloadIssuer>()));
+        services.AddLicenseVerification(configuration);
         services.AddSingleton(sp => new LicenseQueryService(Contexts(sp), sp.GetRequiredService<LicenseCatalog>(), Clock(sp), sp.GetRequiredService<IObjectStore>()));
+        services.AddSharing(configuration);
         services.AddSingleton(sp => new LifecycleService(Contexts(sp), sp.GetRequiredService<LicenseQueryService>(), Clock(sp), sp.GetRequiredService<StatusLists.StatusListStore>()));
         services.AddSingleton(sp => new RegistryInitializer(
             sp.GetRequiredService<LicenseCatalog>(),

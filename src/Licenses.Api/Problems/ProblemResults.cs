@@ -14,7 +14,9 @@ internal static class ProblemResults
     {
         RegistryErrorCodes.MalformedJson => StatusCodes.Status400BadRequest,
         RegistryErrorCodes.ValidationFailed => StatusCodes.Status422UnprocessableEntity,
-        RegistryErrorCodes.NotAuthorised => StatusCodes.Status403Forbidden,
+        RegistryErrorCodes.NotAuthorised or RegistryErrorCodes.GrantNotUsable => StatusCodes.Status403Forbidden,
+        RegistryErrorCodes.GrantNotFound or RegistryErrorCodes.PresentationNotFound => StatusCodes.Status404NotFound,
+        RegistryErrorCodes.PresentationGone => StatusCodes.Status410Gone,
         RegistryErrorCodes.ContentConflict or RegistryErrorCodes.InvalidStatusTransition => StatusCodes.Status409Conflict,
         RegistryErrorCodes.LicenseNotFound or RegistryErrorCodes.LicenseTypeNotFound
             or RegistryErrorCodes.SealNotFound or RegistryErrorCodes.DocumentNotFound or RegistryErrorCodes.StatusListNotFound => StatusCodes.Status404NotFound,
@@ -29,6 +31,11 @@ internal static class ProblemResults
         RegistryErrorCodes.MalformedJson => "Malformed JSON",
         RegistryErrorCodes.ValidationFailed => "Validation failed",
         RegistryErrorCodes.NotAuthorised => "Not authorised",
+        RegistryErrorCodes.GrantNotFound => "Grant not found",
+        RegistryErrorCodes.GrantNotUsable => "Grant not usable",
+        RegistryErrorCodes.DutyBasisRequired => "Duty basis required",
+        RegistryErrorCodes.PresentationNotFound => "Code not found",
+        RegistryErrorCodes.PresentationGone => "Code used or expired",
         RegistryErrorCodes.ContentConflict => "Conflicting content",
         RegistryErrorCodes.InvalidStatusTransition => "Status change not allowed",
         RegistryErrorCodes.LicenseNotFound => "License not found",

@@ -40,6 +40,24 @@ public static class RegistryErrorCodes
     /// <summary>The license exists but has no document in the requested format.</summary>
     public const string DocumentNotFound = "document-not-found";
 
+    /// <summary>No grant has this id, or it is not the caller's.</summary>
+    public const string GrantNotFound = "grant-not-found";
+
+    /// <summary>The grant exists but cannot be used now: revoked, outside its window, or all its uses spent.</summary>
+    public const string GrantNotUsable = "grant-not-usable";
+
+    /// <summary>A duty-based access (依职能用证) lacks its legal basis, officer or case number.</summary>
+    public const string DutyBasisRequired = "duty-basis-required";
+
+    /// <summary>No 亮证 code matches.</summary>
+    public const string PresentationNotFound = "presentation-not-found";
+
+    /// <summary>The 亮证 code was already redeemed or has expired.</summary>
+    public const string PresentationGone = "presentation-gone";
+
+    /// <summary>A 核验 request names none, or more than one, of a 证照标识, a QR payload and a file, or one of them is malformed.</summary>
+    public const string InvalidVerificationRequest = "invalid-verification-request";
+
     /// <summary>No status list has this id, or the license version has no offline payload.</summary>
     public const string StatusListNotFound = "status-list-not-found";
 }

@@ -14,6 +14,9 @@ internal sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> opti
     public DbSet<SerialCounterRecord> SerialCounters => Set<SerialCounterRecord>();
     public DbSet<LicenseDocumentRecord> LicenseDocuments => Set<LicenseDocumentRecord>();
     public DbSet<SealRecord> Seals => Set<SealRecord>();
+    public DbSet<GrantRecord> Grants => Set<GrantRecord>();
+    public DbSet<PresentationRecord> Presentations => Set<PresentationRecord>();
+    public DbSet<VerificationReceiptRecord> VerificationReceipts => Set<VerificationReceiptRecord>();
     public DbSet<StatusListRecord> StatusLists => Set<StatusListRecord>();
     public DbSet<StatusListEntryRecord> StatusListEntries => Set<StatusListEntryRecord>();
 

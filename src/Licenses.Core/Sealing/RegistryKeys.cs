@@ -17,6 +17,7 @@ internal sealed class RegistryKeys
 {
     public const string CaId = "registry-ca";
     public const string SealMakerId = "seal-maker";
+    public const string ReceiptSignerId = "verification-receipts-p256";
 
     private readonly KeyStore store;
     private volatile ValidatorSet? validators;
@@ -117,6 +118,15 @@ internal sealed class RegistryKeys
         validators = fresh;
         return (fresh.Signers, fresh.Makers);
     }
+
+    private SigningKey? receiptSigner;
+
+    /// <summary>The registry's ECDSA P-256 key that signs 核验 receipts, certified by the registry CA; made on first use.</summary>
+    public SigningKey ReceiptSigner() => LazyInitializer.EnsureInitialized(ref receiptSigner, () => store.LoadOrCreate(ReceiptSignerId, () =>
+    {
+        var now = clock.GetUtcNow();
+        return Ca.IssueSealMaker("电子证照登记系统核验回执", "电子证照登记系统", SignatureAlgorithm.EcdsaP256WithSha256, now.AddMinutes(-5), now.AddYears(10));
+    }));
 
     private sealed record ValidatorSet(CertificateValidator Signers, CertificateValidator Makers, DateTimeOffset At);
 
