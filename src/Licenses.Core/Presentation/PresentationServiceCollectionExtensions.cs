@@ -19,6 +19,8 @@ internal static class PresentationServiceCollectionExtensions
         services.AddSingleton(sp => new StatusListStore(sp.GetRequiredService<IOptions<PresentationOptions>>().Value.StatusListSize));
         services.AddSingleton(sp => new OfflinePayloadIssuer(
             sp.GetRequiredService<PresentationKeys>(), sp.GetRequiredService<StatusListStore>(), sp.GetRequiredService<IOptions<PresentationOptions>>()));
+        services.AddSingleton<Verification.IQrPayloadResolver>(sp => new OfflineQrPayloadResolver(
+            sp.GetRequiredService<PresentationKeys>(), sp.GetRequiredService<IDbContextFactory<RegistryDbContext>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new RegistryPresentation(
             sp.GetRequiredService<PresentationKeys>(),
             sp.GetRequiredService<IDbContextFactory<RegistryDbContext>>(),
