@@ -54,6 +54,40 @@ public sealed class SqlitePresentationApiTests(PresentationApiFixture fixture) :
         Assert.Contains(keyId, entry.Detail, StringComparison.Ordinal);
     }
 
+    // SQLite only: VerificationService's static compiled query cannot serve a SQLite and a PostgreSQL model in one test process.
+    [Fact]
+    public async Task The_verification_endpoint_checks_a_scanned_payload_and_fails_a_forged_one()
+    {
+        var (id, issuer) = await IssueAsync();
+        var text = (string)(await issuer.GetFromJsonAsync<JsonObject>($"/api/v1/licenses/{id}/offline-payload"))!["payload"]!;
+        var verifier = Factory.ClientFor("11500000MB1501018N", "verifier");
+
+        var report = await VerifyAsync(verifier, text);
+        Assert.Equal("TOTAL-PASSED", (string?)report["indication"]);
+        Assert.Equal("PASSED", Check(report, OfflineQrPayloadResolver.SignatureCheck));
+        Assert.Equal("PASSED", Check(report, OfflineQrPayloadResolver.ContentCheck));
+
+        // The same fields signed by another key (not the registry's): the license exists, the payload is forged.
+        Assert.True(OfflinePayload.TryParse(text, out var parsed));
+        using var foreign = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var forged = OfflinePayload.Create(parsed.Fields, body => foreign.SignData(body, System.Security.Cryptography.HashAlgorithmName.SHA256,
+            System.Security.Cryptography.DSASignatureFormat.Rfc3279DerSequence));
+        var refused = await VerifyAsync(verifier, forged.Text);
+        Assert.Equal("TOTAL-FAILED", (string?)refused["indication"]);
+        Assert.Equal("FAILED", Check(refused, OfflineQrPayloadResolver.SignatureCheck));
+    }
+
+    private static async Task<JsonObject> VerifyAsync(HttpClient client, string payload)
+    {
+        var response = await client.PostAsync("/api/v1/verifications", Samples.Json(new JsonObject { ["qrPayload"] = payload }));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return JsonNode.Parse(text)!["report"]!.AsObject();
+    }
+
+    private static string? Check(JsonObject report, string id) =>
+        (string?)report["registryChecks"]!.AsArray().Single(c => (string?)c!["id"] == id)!["result"];
+
     private sealed class RecordingAuditTrail : IAuditTrail
     {
         public List<AuditEntry> Entries { get; } = [];
@@ -113,39 +147,6 @@ public abstract class PresentationApiTests(RegistryApiFactory factory)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Factory.CreateClient().GetAsync($"/api/v1/licenses/{id}/offline-payload")).StatusCode);
     }
-
-    [Fact]
-    public async Task The_verification_endpoint_checks_a_scanned_payload_and_fails_a_forged_one()
-    {
-        var (id, issuer) = await IssueAsync();
-        var text = (string)(await issuer.GetFromJsonAsync<JsonObject>($"/api/v1/licenses/{id}/offline-payload"))!["payload"]!;
-        var verifier = Factory.ClientFor("11500000MB1501018N", "verifier");
-
-        var report = await VerifyAsync(verifier, text);
-        Assert.Equal("TOTAL-PASSED", (string?)report["indication"]);
-        Assert.Equal("PASSED", Check(report, OfflineQrPayloadResolver.SignatureCheck));
-        Assert.Equal("PASSED", Check(report, OfflineQrPayloadResolver.ContentCheck));
-
-        // The same fields signed by another key (not the registry's): the license exists, the payload is forged.
-        Assert.True(OfflinePayload.TryParse(text, out var parsed));
-        using var foreign = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        var forged = OfflinePayload.Create(parsed.Fields, body => foreign.SignData(body, System.Security.Cryptography.HashAlgorithmName.SHA256,
-            System.Security.Cryptography.DSASignatureFormat.Rfc3279DerSequence));
-        var refused = await VerifyAsync(verifier, forged.Text);
-        Assert.Equal("TOTAL-FAILED", (string?)refused["indication"]);
-        Assert.Equal("FAILED", Check(refused, OfflineQrPayloadResolver.SignatureCheck));
-    }
-
-    private static async Task<JsonObject> VerifyAsync(HttpClient client, string payload)
-    {
-        var response = await client.PostAsync("/api/v1/verifications", Samples.Json(new JsonObject { ["qrPayload"] = payload }));
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
-        return JsonNode.Parse(text)!["report"]!.AsObject();
-    }
-
-    private static string? Check(JsonObject report, string id) =>
-        (string?)report["registryChecks"]!.AsArray().Single(c => (string?)c!["id"] == id)!["result"];
 
     [Fact]
     public async Task An_unknown_status_list_is_a_404_problem()
