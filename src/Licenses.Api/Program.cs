@@ -4,6 +4,7 @@ using ElectronicLicense.Api.Authentication;
 using ElectronicLicense.Api.Catalog;
 using ElectronicLicense.Api.Departments;
 using ElectronicLicense.Api.Licenses;
+using ElectronicLicense.Api.Presentation;
 using ElectronicLicense.Api.Problems;
 using ElectronicLicense.Api.Seals;
 using ElectronicLicense.Api.Sharing;
@@ -97,6 +98,7 @@ app.MapSealsApi();
 app.MapSharingApi();
 app.MapVerificationsApi();
 app.MapAuditApi();
+app.MapPresentationApi();
 app.MapGet("/", () => TypedResults.Redirect("/openapi/v1.json")).ExcludeFromDescription();
 
 await app.RunAsync();

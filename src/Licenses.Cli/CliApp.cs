@@ -3,6 +3,7 @@ using ElectronicLicense.Cli.Audit;
 using ElectronicLicense.Cli.Catalog;
 using ElectronicLicense.Cli.Identifiers;
 using ElectronicLicense.Cli.Import;
+using ElectronicLicense.Cli.Qr;
 using ElectronicLicense.Cli.Seals;
 using ElectronicLicense.Cli.Verification;
 
@@ -26,6 +27,7 @@ internal static class CliApp
         root.Subcommands.Add(VerifyCommand.Create(context));
         root.Subcommands.Add(SealCommand.Create(context));
         root.Subcommands.Add(AuditCommand.Create(context));
+        root.Subcommands.Add(QrCommand.Create(context));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !AsksForHelp(args))
@@ -76,7 +78,7 @@ internal static class CliApp
         UsesVerdictExitCodes(command, root) ? ExitCodes.Usage : ExitCodes.Error;
 
     private static bool UsesVerdictExitCodes(Command command, RootCommand root) =>
-        CommandPath(command, root).Skip(1).FirstOrDefault() is VerifyCommand.Name or SealCommand.Name or AuditCommand.Name;
+        CommandPath(command, root).Skip(1).FirstOrDefault() is VerifyCommand.Name or SealCommand.Name or AuditCommand.Name or QrCommand.Name;
 
     private static bool AsksForHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
 

@@ -4,6 +4,7 @@ using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Ingest;
 using ElectronicLicense.Licenses.Issuance;
 using ElectronicLicense.Licenses.Persistence;
+using ElectronicLicense.Licenses.Presentation;
 using ElectronicLicense.Licenses.Registry;
 using ElectronicLicense.Licenses.Sealing;
 using ElectronicLicense.Licenses.Sharing;
@@ -54,6 +55,7 @@ public static class RegistryServiceCollectionExtensions
             sp.GetRequiredService<LicenseCatalog>(),
             sp.GetRequiredService<DepartmentDirectory>(),
             Clock(sp)));
+        services.AddPresentation(configuration);
         services.AddSingleton(sp => new LicenseDocumentIssuer(
             sp.GetRequiredService<LicenseOfdRenderer>(),
             sp.GetRequiredService<LicensePdfRenderer>(),
@@ -67,11 +69,12 @@ public static class RegistryServiceCollectionExtensions
             Clock(sp),
             sp.GetRequiredService<IOptions<IngestOptions>>(),
             sp.GetRequiredService<LicenseDocumentIssuer>(),
-            sp.GetRequiredService<DepartmentDirectory>()));
+            sp.GetRequiredService<DepartmentDirectory>(),
+            sp.GetRequiredService<OfflinePayloadIssuer>()));
         services.AddLicenseVerification(configuration);
         services.AddSingleton(sp => new LicenseQueryService(Contexts(sp), sp.GetRequiredService<LicenseCatalog>(), Clock(sp), sp.GetRequiredService<IObjectStore>()));
         services.AddSharing(configuration);
-        services.AddSingleton(sp => new LifecycleService(Contexts(sp), sp.GetRequiredService<LicenseQueryService>(), Clock(sp)));
+        services.AddSingleton(sp => new LifecycleService(Contexts(sp), sp.GetRequiredService<LicenseQueryService>(), Clock(sp), sp.GetRequiredService<StatusLists.StatusListStore>()));
         services.AddSingleton(sp => new RegistryInitializer(
             sp.GetRequiredService<LicenseCatalog>(),
             Contexts(sp),

@@ -19,7 +19,7 @@ internal static class ProblemResults
         RegistryErrorCodes.PresentationGone => StatusCodes.Status410Gone,
         RegistryErrorCodes.ContentConflict or RegistryErrorCodes.InvalidStatusTransition => StatusCodes.Status409Conflict,
         RegistryErrorCodes.LicenseNotFound or RegistryErrorCodes.LicenseTypeNotFound
-            or RegistryErrorCodes.SealNotFound or RegistryErrorCodes.DocumentNotFound => StatusCodes.Status404NotFound,
+            or RegistryErrorCodes.SealNotFound or RegistryErrorCodes.DocumentNotFound or RegistryErrorCodes.StatusListNotFound => StatusCodes.Status404NotFound,
         RegistryErrorCodes.SignaturePolicyViolation => StatusCodes.Status409Conflict,
         RegistryErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         RegistryErrorCodes.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
@@ -42,6 +42,7 @@ internal static class ProblemResults
         RegistryErrorCodes.LicenseTypeNotFound => "License type not found",
         RegistryErrorCodes.SealNotFound => "Seal not found",
         RegistryErrorCodes.DocumentNotFound => "Document not found",
+        RegistryErrorCodes.StatusListNotFound => "Status list not found",
         RegistryErrorCodes.SignaturePolicyViolation => "Signature policy not satisfied",
         RegistryErrorCodes.PayloadTooLarge => "Body too large",
         RegistryErrorCodes.UnsupportedMediaType => "Unsupported media type",

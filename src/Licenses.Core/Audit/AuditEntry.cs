@@ -41,6 +41,9 @@ public static class AuditActions
 
     /// <summary>An electronic archive package was exported.</summary>
     public const string Archive = "license.archive";
+
+    /// <summary>An administrator rotated the registry's QR payload-signing key.</summary>
+    public const string KeyRotate = "registry.key-rotate";
 }
 
 /// <summary>How an audited event ended.</summary>

@@ -60,4 +60,6 @@ public static class RegistryErrorCodes
 
     /// <summary>A query or route parameter is out of range or malformed; the error names it.</summary>
     public const string InvalidParameter = "invalid-parameter";
+    /// <summary>No status list has this id, or the license version has no offline payload.</summary>
+    public const string StatusListNotFound = "status-list-not-found";
 }

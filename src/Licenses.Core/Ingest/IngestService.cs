@@ -30,6 +30,7 @@ public sealed class IngestService
     private readonly long maxLineBytes;
     private readonly LicenseDocumentIssuer? documentIssuer;
     private readonly DepartmentDirectory? departments;
+    private readonly Presentation.OfflinePayloadIssuer? payloads;
 
     internal IngestService(
         IDbContextFactory<RegistryDbContext> contexts,
@@ -38,8 +39,10 @@ public sealed class IngestService
         TimeProvider clock,
         IOptions<IngestOptions> options,
         LicenseDocumentIssuer? documents = null,
-        DepartmentDirectory? departments = null)
+        DepartmentDirectory? departments = null,
+        Presentation.OfflinePayloadIssuer? payloads = null)
     {
+        this.payloads = payloads;
         this.contexts = contexts;
         documentIssuer = documents;
         this.departments = departments;
@@ -282,7 +285,10 @@ public sealed class IngestService
             results.Add(applied);
         }
 
-        await AttachDocumentsAsync(caller, fresh, directory, now, cancellationToken);
+        // Status-list entries and QR payloads for the new versions, in this transaction (the payload names the entry).
+        var offline = payloads is null ? null : await payloads.PrepareAsync(
+            db, fresh.Select(f => (byKey[(f.Submission.Type.Code, f.Submission.Number)], f.Version)).ToList(), now, cancellationToken);
+        await AttachDocumentsAsync(caller, fresh, directory, now, offline, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return results;
@@ -295,6 +301,7 @@ public sealed class IngestService
         List<(LicenseSubmission Submission, LicenseVersionRecord Version)> fresh,
         Dictionary<UnifiedSocialCreditCode, Department>? directory,
         DateTime now,
+        IReadOnlyDictionary<LicenseVersionRecord, string>? offline,
         CancellationToken cancellationToken)
     {
         foreach (var (submission, version) in fresh.Where(f => f.Submission.Document is not null))
@@ -329,7 +336,8 @@ public sealed class IngestService
         }, async (i, token) =>
         {
             var (submission, version) = toIssue[i];
-            issued[i] = await documentIssuer.IssueAsync(submission.Type, caller.Department, directory, version.LicenseId, version.DataJson, at, token);
+            var payload = offline?.GetValueOrDefault(version) ?? LicenseDocumentIssuer.VerificationPayload(version.LicenseId);
+            issued[i] = await documentIssuer.IssueAsync(submission.Type, caller.Department, directory, version.LicenseId, version.DataJson, at, payload, token);
         });
         for (var i = 0; i < toIssue.Count; i++)
         {

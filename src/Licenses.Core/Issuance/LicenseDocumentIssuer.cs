@@ -31,7 +31,7 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, License
     public static string PdfFieldName(int order, Department department) =>
         string.Create(CultureInfo.InvariantCulture, $"seal{order}-{department.Code.Value}");
 
-    /// <summary>What the QR code of a license carries until signed offline payloads exist: its 证照标识 as a URN, which 核验 accepts.</summary>
+    /// <summary>What the QR code of a license carries when no signed offline payload is made for it: its 证照标识 as a URN, which 核验 accepts.</summary>
     public static string VerificationPayload(LicenseId id) => "urn:elic:license:" + id.Value;
 
     /// <summary>Why a license of this type from this issuer cannot be sealed now (an unknown co-signer, a missing seal), or null when it can.</summary>
@@ -68,7 +68,20 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, License
         string dataJson,
         DateTimeOffset at,
         CancellationToken cancellationToken) =>
-        IssueAsync(type, issuer, departments, id, dataJson, at, pdf: true, cancellationToken);
+        IssueAsync(type, issuer, departments, id, dataJson, at, VerificationPayload(id), pdf: true, cancellationToken);
+
+    /// <summary>As the other overload, with the text its QR code carries (the signed offline payload at 归集).</summary>
+    /// <exception cref="Errors.RegistryException">A signer has no valid seal, or the policy names an unknown department.</exception>
+    public Task<IReadOnlyList<LicenseDocumentRecord>> IssueAsync(
+        LicenseType type,
+        Department issuer,
+        IReadOnlyDictionary<UnifiedSocialCreditCode, Department> departments,
+        LicenseId id,
+        string dataJson,
+        DateTimeOffset at,
+        string verificationPayload,
+        CancellationToken cancellationToken) =>
+        IssueAsync(type, issuer, departments, id, dataJson, at, verificationPayload, pdf: true, cancellationToken);
 
     /// <summary>Renders, seals and stores the OFD alone and returns its record (not yet saved); for measuring OFD issuance by itself.</summary>
     /// <exception cref="Errors.RegistryException">A signer has no valid seal, or the policy names an unknown department.</exception>
@@ -80,7 +93,7 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, License
         string dataJson,
         DateTimeOffset at,
         CancellationToken cancellationToken) =>
-        (await IssueAsync(type, issuer, departments, id, dataJson, at, pdf: false, cancellationToken))[0];
+        (await IssueAsync(type, issuer, departments, id, dataJson, at, VerificationPayload(id), pdf: false, cancellationToken))[0];
 
     private async Task<IReadOnlyList<LicenseDocumentRecord>> IssueAsync(
         LicenseType type,
@@ -89,6 +102,7 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, License
         LicenseId id,
         string dataJson,
         DateTimeOffset at,
+        string verificationPayload,
         bool pdf,
         CancellationToken cancellationToken)
     {
@@ -106,7 +120,7 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, License
             LicenseId = id,
             Data = data.RootElement,
             IssuedAt = at,
-            VerificationPayload = VerificationPayload(id),
+            VerificationPayload = verificationPayload,
         };
         var signers = string.Join(',', plan.Select(p => p.Department.Code.Value));
         var records = new List<LicenseDocumentRecord>(2)

@@ -21,6 +21,8 @@ internal sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> opti
     public DbSet<AuditDetailRecord> AuditDetails => Set<AuditDetailRecord>();
     public DbSet<AuditNodeRecord> AuditNodes => Set<AuditNodeRecord>();
     public DbSet<AuditTreeHeadRecord> AuditTreeHeads => Set<AuditTreeHeadRecord>();
+    public DbSet<StatusListRecord> StatusLists => Set<StatusListRecord>();
+    public DbSet<StatusListEntryRecord> StatusListEntries => Set<StatusListEntryRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);

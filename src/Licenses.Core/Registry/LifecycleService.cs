@@ -26,9 +26,11 @@ public sealed class LifecycleService
     private readonly IDbContextFactory<RegistryDbContext> contexts;
     private readonly LicenseQueryService queries;
     private readonly TimeProvider clock;
+    private readonly StatusLists.StatusListStore? statusLists;
 
-    internal LifecycleService(IDbContextFactory<RegistryDbContext> contexts, LicenseQueryService queries, TimeProvider clock)
+    internal LifecycleService(IDbContextFactory<RegistryDbContext> contexts, LicenseQueryService queries, TimeProvider clock, StatusLists.StatusListStore? statusLists = null)
     {
+        this.statusLists = statusLists;
         this.contexts = contexts;
         this.queries = queries;
         this.clock = clock;
@@ -111,6 +113,12 @@ public sealed class LifecycleService
             ByDepartment = caller.Code.Value,
             AtUtc = now,
         });
+        if (statusLists is not null)
+        {
+            // Same SaveChanges, so the status list never disagrees with the license.
+            await statusLists.RefreshAsync(db, license, now, cancellationToken);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         return queries.ToView(license, id);
     }

@@ -60,6 +60,9 @@ internal sealed class RegistryKeys
 
     public CertificateAuthority Ca => ca.Value;
 
+    /// <summary>The key store itself, for features that keep their own keys beside these (presentation keys).</summary>
+    internal KeyStore Store => store;
+
     /// <summary>Folder with the registry CA's certificate (public), for verifiers: <c>elic verify --trust</c>.</summary>
     public string TrustDirectory { get; }
 

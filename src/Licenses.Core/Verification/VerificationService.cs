@@ -393,7 +393,9 @@ public sealed partial class VerificationService
         at is { } value ? value.ToOffset(SubmissionParser.ChinaOffset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "an unrecorded date";
 
     // One statement: the license row, the requested and current versions, the issuer's name and the last status change.
-    private static readonly Func<RegistryDbContext, LicenseTypeCode, string, string, int, Task<LicenseFacts?>> FindLicense =
+    // Compiled per service instance, not statically: a compiled query binds to the first model it runs with, and the
+    // SQLite and PostgreSQL models differ (two registries in one process, as in the tests, would otherwise collide).
+    private readonly Func<RegistryDbContext, LicenseTypeCode, string, string, int, Task<LicenseFacts?>> FindLicense =
         EF.CompileAsyncQuery((RegistryDbContext db, LicenseTypeCode type, string issuer, string serial, int version) =>
             db.Licenses
                 .Where(l => l.TypeCode == type && l.IssuerCode == issuer && l.Serial == serial)
