@@ -87,7 +87,7 @@ internal static partial class HttpBenchmark
             var licenseId = (await pushed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("licenseId").GetString()!;
 
             using var get = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/licenses/{Uri.EscapeDataString(licenseId)}/document?format=pdf");
-            get.Headers.Authorization = new AuthenticationHeaderValue("Bearer", verifierToken);
+            get.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credentials[issuerCode]["issuer"]);
             var pdf = await (await http.SendAsync(get)).EnsureSuccessStatusCode().Content.ReadAsByteArrayAsync();
             var pdfPath = Path.Combine(data.FullName, "license.pdf");
             await File.WriteAllBytesAsync(pdfPath, pdf);

@@ -29,7 +29,9 @@ internal sealed class AuditingAuthorizationResultHandler(IAuditTrail audit) : IA
     {
         var user = context.User;
         var authenticated = user.Identity?.IsAuthenticated == true;
-        var endpoint = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value;
+        // Inside the exception handler the endpoint is cleared; the feature keeps it, so the event names the route, not the path.
+        var route = context.GetEndpoint() ?? context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Endpoint;
+        var endpoint = (route as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value;
         var isDepartment = authenticated && user.Identity!.AuthenticationType == DepartmentTokenHandler.SchemeName;
         return new AuditEntry
         {

@@ -12,8 +12,8 @@ namespace ElectronicLicense.Licenses.Registry;
 
 /// <summary>Reads licenses for departments whose role allows it.</summary>
 /// <remarks>
-/// Issuers see the licenses they issued; verifiers, archivists and admins see all. Holder-authorised sharing with
-/// field minimisation is a separate capability and does not go through this service.
+/// Issuers see the licenses they issued; archivists and admins see all. Verifiers see none here: a department reads a
+/// holder's data only under a grant or a duty basis (SharingService), or checks a license by 核验 (VerificationService).
 /// </remarks>
 public sealed class LicenseQueryService
 {
@@ -35,6 +35,7 @@ public sealed class LicenseQueryService
     /// <exception cref="RegistryException">Not found, or the caller may not read it.</exception>
     public async Task<LicenseView> GetAsync(DepartmentIdentity caller, LicenseId id, CancellationToken cancellationToken = default)
     {
+        RefuseVerifier(caller);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var license = await LoadAsync(db, id, cancellationToken);
         if (caller.Role == DepartmentRole.Issuer && license.IssuerCode != caller.Code.Value)
@@ -49,6 +50,7 @@ public sealed class LicenseQueryService
     public async Task<IReadOnlyList<LicenseSummary>> SearchAsync(
         DepartmentIdentity caller, string holderCode, LicenseTypeCode? type, CancellationToken cancellationToken = default)
     {
+        RefuseVerifier(caller);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var code = holderCode.ToUpperInvariant();
         var query = db.Licenses.AsNoTracking().Include(l => l.Versions).Where(l => l.HolderCode == code);
@@ -128,6 +130,16 @@ public sealed class LicenseQueryService
         var content = await store.OpenReadAsync(document.Sha256, cancellationToken)
             ?? throw new InvalidOperationException($"The object store has lost document {document.Sha256} of {id}.");
         return (document, content);
+    }
+
+    // Refused before the lookup, so a verifier cannot learn either whether a license exists or which licenses a holder has.
+    private static void RefuseVerifier(DepartmentIdentity caller)
+    {
+        if (caller.Role == DepartmentRole.Verifier)
+        {
+            throw new RegistryException(RegistryErrorCodes.NotAuthorised,
+                "A verifier reads a holder's license only under the holder's grant or for its duties (/api/v1/shared, /api/v1/duty), or checks it by 核验.");
+        }
     }
 
     private static LicenseDocumentView ToView(LicenseDocumentRecord d) =>

@@ -296,28 +296,32 @@ public abstract class IngestApiTests(RegistryApiFactory factory)
     }
 
     [Fact]
-    public async Task Verifiers_read_any_license_and_issuers_only_their_own()
+    public async Task Archivists_read_any_license_issuers_only_their_own_and_verifiers_none()
     {
         var body = WithNewNumber("business-license-1.json");
         var pushed = await Issuer(body).PostAsync("/api/v1/licenses", Samples.Json(body));
 
+        var archivist = Factory.ClientFor(Samples.BigDataBureau, "archivist");
         var verifier = Factory.ClientFor("12500103MB1513019D", "verifier");
         var otherIssuer = Factory.ClientFor("11500000MB1501018N", "issuer");
 
-        Assert.Equal(HttpStatusCode.OK, (await verifier.GetAsync(pushed.Headers.Location)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await archivist.GetAsync(pushed.Headers.Location)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await otherIssuer.GetAsync(pushed.Headers.Location)).StatusCode);
-        var found = await (await verifier.PostAsJsonAsync("/api/v1/licenses/search", new { holderCode = (string)body["持证主体代码"]! }))
-            .Content.ReadFromJsonAsync<JsonArray>();
+        var search = new { holderCode = (string)body["持证主体代码"]! };
+        var found = await (await archivist.PostAsJsonAsync("/api/v1/licenses/search", search)).Content.ReadFromJsonAsync<JsonArray>();
         Assert.Contains(found!, f => (string)f!["number"]! == (string)body["证照编号"]!);
-        var foreign = await (await otherIssuer.PostAsJsonAsync("/api/v1/licenses/search", new { holderCode = (string)body["持证主体代码"]! }))
-            .Content.ReadFromJsonAsync<JsonArray>();
+        var foreign = await (await otherIssuer.PostAsJsonAsync("/api/v1/licenses/search", search)).Content.ReadFromJsonAsync<JsonArray>();
         Assert.Empty(foreign!);
+
+        // A verifier reads holder data only under a grant or a duty basis (/api/v1/shared, /api/v1/duty).
+        Assert.Equal(HttpStatusCode.Forbidden, (await verifier.GetAsync(pushed.Headers.Location)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await verifier.PostAsJsonAsync("/api/v1/licenses/search", search)).StatusCode);
     }
 
     [Fact]
     public async Task Unknown_or_malformed_license_ids_are_not_found()
     {
-        var client = Factory.ClientFor(Samples.BigDataBureau, "verifier");
+        var client = Factory.ClientFor(Samples.BigDataBureau, "archivist");
 
         var malformed = await client.GetAsync("/api/v1/licenses/1.2.156.3005.2.nonsense");
         var unknown = await client.GetAsync("/api/v1/licenses/1.2.156.3005.2.11100000000013338W009.11330105002500287C.2025052201.002.0");
