@@ -125,6 +125,57 @@ public sealed class AuthorizationMatrixTests(MatrixHost host) : IClassFixture<Ma
     }
 
     [Fact]
+    public async Task What_a_verifier_may_call_without_a_grant_carries_no_holder_data()
+    {
+        var license = host.DrivingLicence;
+        var responses = new[]
+        {
+            await host.SendAsync(Caller.Verifier, new HttpRequestMessage(HttpMethod.Post, "/api/v1/verifications") { Content = JsonContent.Create(new { licenseId = license }) }),
+            await host.SendAsync(Caller.Verifier, Get($"/api/v1/verifications/{await host.ReceiptAsync(Caller.Verifier)}/report")),
+            await host.SendAsync(Caller.Verifier, Get($"/api/v1/licenses/{license}/offline-payload")),
+        };
+
+        foreach (var response in responses)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+            Assert.DoesNotContain(MatrixHost.Driver, text, StringComparison.Ordinal);
+            Assert.DoesNotContain("何俊杰", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("金龙路", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("500100827364", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Forged_or_unknown_credentials_are_refused_as_anonymous_and_audited()
+    {
+        using var foreign = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var forgedHolder = Sharing.HolderTokens.Create(foreign, "urn:elic:dev-holder-idp", MatrixHost.Driver);
+        var cases = new[]
+        {
+            ("/api/v1/holders/me/access-log", "/api/v1/holders/me/access-log", forgedHolder),
+            ("/api/v1/grants", "/api/v1/grants", forgedHolder),
+            ("/api/v1/me", "/api/v1/me", "not-a-registry-token"),
+            ("/api/v1/audit/events/0", "/api/v1/audit/events/{index}", "not-a-registry-token"),
+        };
+
+        foreach (var (path, pattern, token) in cases)
+        {
+            var before = await host.AuditSizeAsync();
+            var request = Get(path);
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            var response = await host.Factory.CreateClient().SendAsync(request);
+
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var entries = await host.AuditEntriesAsync(before, await host.AuditSizeAsync());
+            Assert.True(entries.Any(e => (string?)e["action"] == "access.denied" && Normalize((string?)e["detail"] ?? string.Empty) == $"401 GET {pattern}"),
+                $"{path}: {string.Join(", ", entries.Select(e => e.ToJsonString()))}");
+            Assert.DoesNotContain(entries, e => e.ToJsonString().Contains(token, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task A_holder_reads_nothing_of_another_holder()
     {
         var stranger = MatrixHost.OtherCitizen;
