@@ -203,6 +203,26 @@ public sealed class AuthorizationMatrixTests(MatrixHost host) : IClassFixture<Ma
         Assert.Contains(mine, l => (string)l!["licenseId"]! == host.DrivingLicence);
     }
 
+    [Fact]
+    public async Task A_legal_entity_and_its_agent_are_different_holders()
+    {
+        // The driver acting as the company's agent sees the company's licenses, not his own; acting for himself, the reverse.
+        var asAgent = await MatrixHost.ReadJsonAsync<JsonArray>(await host.SendAsHolderAsync(MatrixHost.Company, Get("/api/v1/holders/me/licenses"), MatrixHost.Driver));
+        Assert.Contains(asAgent, l => (string)l!["licenseId"]! == host.BusinessLicense);
+        Assert.DoesNotContain(asAgent, l => (string)l!["licenseId"]! == host.DrivingLicence);
+        var himself = await MatrixHost.ReadJsonAsync<JsonArray>(await host.SendAsync(Caller.Holder, Get("/api/v1/holders/me/licenses")));
+        Assert.DoesNotContain(himself, l => (string)l!["licenseId"]! == host.BusinessLicense);
+
+        await AssertProblemAsync(await host.SendAsHolderAsync(MatrixHost.Company, Get($"/api/v1/grants/{host.Grants[Caller.Verifier]}"), MatrixHost.Driver),
+            HttpStatusCode.NotFound, "grant-not-found");
+        await AssertProblemAsync(await host.SendAsHolderAsync(MatrixHost.Company, new HttpRequestMessage(HttpMethod.Post, "/api/v1/presentations")
+        {
+            Content = JsonContent.Create(new { licenseId = host.DrivingLicence }),
+        }, MatrixHost.Driver), HttpStatusCode.NotFound, "license-not-found");
+        var log = await MatrixHost.ReadJsonAsync<JsonArray>(await host.SendAsHolderAsync(MatrixHost.Company, Get("/api/v1/holders/me/access-log?take=1000"), MatrixHost.Driver));
+        Assert.DoesNotContain(log, e => (string?)e!["licenseId"] == host.DrivingLicence);
+    }
+
     private static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)

@@ -30,6 +30,7 @@ public sealed class MatrixHost : IAsyncLifetime
     public const string PlanningBureau = "11500000MB15040166";  // verifier and archivist, issues nothing
     public const string BigDataBureau = "11500000MB1512016F";   // admin, archivist, verifier
     public const string DocumentField = "证照文件";
+    public const string Company = "91500103MAQJWYLF5X";        // holder of the business license sample
 
     private readonly Dictionary<Caller, string> receipts = [];
     private HttpClient? http;
@@ -99,9 +100,9 @@ public sealed class MatrixHost : IAsyncLifetime
         return http!.SendAsync(request);
     }
 
-    public async Task<HttpResponseMessage> SendAsHolderAsync(string holderCode, HttpRequestMessage request)
+    public async Task<HttpResponseMessage> SendAsHolderAsync(string holderCode, HttpRequestMessage request, string? agentCode = null)
     {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await HolderTokenAsync(holderCode));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await HolderTokenAsync(holderCode, agentCode));
         return await http!.SendAsync(request);
     }
 
@@ -218,14 +219,14 @@ public sealed class MatrixHost : IAsyncLifetime
         return (T)JsonNode.Parse(text)!;
     }
 
-    private async Task<string> HolderTokenAsync(string holderCode)
+    private async Task<string> HolderTokenAsync(string holderCode, string? agentCode = null)
     {
         if (holderCode == Driver && holderToken is not null)
         {
             return holderToken;
         }
 
-        var response = await http!.PostAsJsonAsync("/api/v1/dev/holder-tokens", new { holderCode });
+        var response = await http!.PostAsJsonAsync("/api/v1/dev/holder-tokens", new { holderCode, agentCode });
         return (string)(await ReadJsonAsync<JsonObject>(response))["token"]!;
     }
 }
