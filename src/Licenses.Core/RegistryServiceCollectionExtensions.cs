@@ -70,11 +70,13 @@ public static class RegistryServiceCollectionExtensions
             sp.GetRequiredService<IOptions<IngestOptions>>(),
             sp.GetRequiredService<LicenseDocumentIssuer>(),
             sp.GetRequiredService<DepartmentDirectory>(),
-            sp.GetRequiredService<OfflinePayloadIssuer>()));
+            sp.GetRequiredService<OfflinePayloadIssuer>(),
+            sp.GetRequiredService<IAuditTrail>()));
         services.AddLicenseVerification(configuration);
-        services.AddSingleton(sp => new LicenseQueryService(Contexts(sp), sp.GetRequiredService<LicenseCatalog>(), Clock(sp), sp.GetRequiredService<IObjectStore>()));
+        services.AddSingleton(sp => new LicenseQueryService(
+            Contexts(sp), sp.GetRequiredService<LicenseCatalog>(), Clock(sp), sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IAuditTrail>()));
         services.AddSharing(configuration);
-        services.AddSingleton(sp => new LifecycleService(Contexts(sp), sp.GetRequiredService<LicenseQueryService>(), Clock(sp), sp.GetRequiredService<StatusLists.StatusListStore>()));
+        services.AddSingleton(sp => new LifecycleService(Contexts(sp), sp.GetRequiredService<LicenseQueryService>(), Clock(sp), sp.GetRequiredService<StatusLists.StatusListStore>(), sp.GetRequiredService<IAuditTrail>()));
         services.AddSingleton(sp => new RegistryInitializer(
             sp.GetRequiredService<LicenseCatalog>(),
             Contexts(sp),

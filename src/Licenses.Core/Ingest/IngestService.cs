@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using ElectronicLicense.Licenses.Audit;
 using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Errors;
@@ -31,6 +32,7 @@ public sealed class IngestService
     private readonly LicenseDocumentIssuer? documentIssuer;
     private readonly DepartmentDirectory? departments;
     private readonly Presentation.OfflinePayloadIssuer? payloads;
+    private readonly IAuditTrail? audit;
 
     internal IngestService(
         IDbContextFactory<RegistryDbContext> contexts,
@@ -40,8 +42,10 @@ public sealed class IngestService
         IOptions<IngestOptions> options,
         LicenseDocumentIssuer? documents = null,
         DepartmentDirectory? departments = null,
-        Presentation.OfflinePayloadIssuer? payloads = null)
+        Presentation.OfflinePayloadIssuer? payloads = null,
+        IAuditTrail? audit = null)
     {
+        this.audit = audit;
         this.payloads = payloads;
         this.contexts = contexts;
         documentIssuer = documents;
@@ -61,6 +65,7 @@ public sealed class IngestService
         var result = prepared.Error is not null
             ? IngestResult.Rejected(prepared.Error)
             : (await StoreAsync(caller, [prepared], cancellationToken))[0];
+        await RecordAsync(caller, [(prepared, result)]);
         return result.Error is { } error ? throw error : result;
     }
 
@@ -111,8 +116,54 @@ public sealed class IngestService
             results.Add(new BatchLineResult(item.Line, item.Error is { } error ? IngestResult.Rejected(error) : stored[next++]));
         }
 
+        await RecordAsync(caller, chunk.Zip(results, (item, line) => (item, line.Result)).ToList());
         return results;
     }
+
+    /// <summary>Appends a <c>license.ingest</c> event per pushed license (and <c>license.issue</c> when the registry sealed its documents), rejected ones included.</summary>
+    /// <remarks>
+    /// After the commit: the log records what happened, never what was only attempted in a transaction that then rolled back.
+    /// The appends of a chunk share the audit log's group commit, and a caller that disconnects does not cancel them.
+    /// </remarks>
+    private async Task RecordAsync(DepartmentIdentity caller, IReadOnlyList<(Prepared Item, IngestResult Result)> outcomes)
+    {
+        if (audit is null || outcomes.Count == 0)
+        {
+            return;
+        }
+
+        var appends = new List<Task>(outcomes.Count * 2);
+        foreach (var (item, result) in outcomes)
+        {
+            var submission = item.Submission;
+            var entry = new AuditEntry
+            {
+                Action = AuditActions.Ingest,
+                Outcome = result.Error is null ? AuditOutcome.Success : result.Error.Code == RegistryErrorCodes.NotAuthorised ? AuditOutcome.Denied : AuditOutcome.Failed,
+                ActorKind = AuditActorKind.Department,
+                Department = caller.Code.Value,
+                Role = DepartmentNames.Of(caller.Role),
+                HolderCode = submission?.HolderCode,
+                LicenseId = result.LicenseId?.Value,
+                TypeCode = submission?.Type.Code.Value,
+                Detail = result.Error is { } error ? "rejected " + error.Code : Outcome(result.Outcome),
+            };
+            appends.Add(audit.AppendAsync(entry, CancellationToken.None));
+            if (documentIssuer is not null && submission is { Document: null } && result.Outcome is IngestOutcome.Created or IngestOutcome.NewVersion)
+            {
+                appends.Add(audit.AppendAsync(entry with { Action = AuditActions.Issue, Detail = "sealed ofd pdf" }, CancellationToken.None));
+            }
+        }
+
+        await Task.WhenAll(appends);
+    }
+
+    private static string Outcome(IngestOutcome outcome) => outcome switch
+    {
+        IngestOutcome.Created => "created",
+        IngestOutcome.NewVersion => "new-version",
+        _ => "unchanged",
+    };
 
     private Prepared Prepare(DepartmentIdentity caller, string json)
     {

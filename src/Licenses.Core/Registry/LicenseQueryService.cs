@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ElectronicLicense.Licenses.Audit;
 using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Errors;
@@ -22,9 +23,12 @@ public sealed class LicenseQueryService
     private readonly TimeProvider clock;
 
     private readonly IObjectStore? objects;
+    private readonly IAuditTrail? audit;
 
-    internal LicenseQueryService(IDbContextFactory<RegistryDbContext> contexts, LicenseCatalog catalog, TimeProvider clock, IObjectStore? objects = null)
+    internal LicenseQueryService(
+        IDbContextFactory<RegistryDbContext> contexts, LicenseCatalog catalog, TimeProvider clock, IObjectStore? objects = null, IAuditTrail? audit = null)
     {
+        this.audit = audit;
         this.objects = objects;
         this.contexts = contexts;
         this.catalog = catalog;
@@ -35,16 +39,41 @@ public sealed class LicenseQueryService
     /// <exception cref="RegistryException">Not found, or the caller may not read it.</exception>
     public async Task<LicenseView> GetAsync(DepartmentIdentity caller, LicenseId id, CancellationToken cancellationToken = default)
     {
+        var (license, view) = await ReadAsync(caller, id, cancellationToken);
+        await RecordAsync(caller, license.HolderCode, id, license.TypeCode, AuditOutcome.Success, "data");
+        return view;
+    }
+
+    private async Task<(LicenseRecord License, LicenseView View)> ReadAsync(DepartmentIdentity caller, LicenseId id, CancellationToken cancellationToken)
+    {
         RefuseVerifier(caller);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var license = await LoadAsync(db, id, cancellationToken);
         if (caller.Role == DepartmentRole.Issuer && license.IssuerCode != caller.Code.Value)
         {
+            await RecordAsync(caller, license.HolderCode, id, license.TypeCode, AuditOutcome.Denied, "not the issuer");
             throw new RegistryException(RegistryErrorCodes.NotAuthorised, "An issuing department may read only the licenses it issued.");
         }
 
-        return ToView(license, id);
+        return (license, ToView(license, id));
     }
+
+    // A department's direct read is a use of the holder's license (用证): the holder sees it in their access log.
+    private Task RecordAsync(DepartmentIdentity caller, string holderCode, LicenseId? id, LicenseTypeCode? type, AuditOutcome outcome, string detail) =>
+        audit is null
+            ? Task.CompletedTask
+            : audit.AppendAsync(new AuditEntry
+            {
+                Action = AuditActions.Read,
+                Outcome = outcome,
+                ActorKind = AuditActorKind.Department,
+                Department = caller.Code.Value,
+                Role = DepartmentNames.Of(caller.Role),
+                HolderCode = holderCode,
+                LicenseId = id?.Value,
+                TypeCode = type?.Value,
+                Detail = detail,
+            }, CancellationToken.None);
 
     /// <summary>Finds a holder's licenses, optionally of one type.</summary>
     public async Task<IReadOnlyList<LicenseSummary>> SearchAsync(
@@ -66,6 +95,7 @@ public sealed class LicenseQueryService
         }
 
         var licenses = await query.OrderBy(l => l.Id).Take(500).AsSplitQuery().ToListAsync(cancellationToken);
+        await RecordAsync(caller, code, null, type, AuditOutcome.Success, $"search {licenses.Count} found");
         return licenses.Select(l =>
         {
             var current = l.Versions.Single(v => v.Version == l.CurrentVersion);
@@ -122,13 +152,14 @@ public sealed class LicenseQueryService
     {
         ArgumentNullException.ThrowIfNull(format);
         var store = objects ?? throw new InvalidOperationException("This query service has no object store.");
-        var view = await GetAsync(caller, id, cancellationToken);
+        var (license, view) = await ReadAsync(caller, id, cancellationToken);
         var version = view.Versions.Single(v => v.LicenseId == id);
         var document = version.Documents.FirstOrDefault(d => string.Equals(d.Format, format, StringComparison.OrdinalIgnoreCase))
             ?? throw new RegistryException(RegistryErrorCodes.DocumentNotFound,
                 $"{id} has no {format.ToUpperInvariant()} document{(version.Documents.Count == 0 ? string.Empty : "; it has " + string.Join(", ", version.Documents.Select(d => d.Format)))}.");
         var content = await store.OpenReadAsync(document.Sha256, cancellationToken)
             ?? throw new InvalidOperationException($"The object store has lost document {document.Sha256} of {id}.");
+        await RecordAsync(caller, license.HolderCode, id, license.TypeCode, AuditOutcome.Success, "document " + document.Format);
         return (document, content);
     }
 

@@ -1,3 +1,4 @@
+using ElectronicLicense.Licenses.Audit;
 using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
@@ -27,9 +28,12 @@ public sealed class LifecycleService
     private readonly LicenseQueryService queries;
     private readonly TimeProvider clock;
     private readonly StatusLists.StatusListStore? statusLists;
+    private readonly IAuditTrail? audit;
 
-    internal LifecycleService(IDbContextFactory<RegistryDbContext> contexts, LicenseQueryService queries, TimeProvider clock, StatusLists.StatusListStore? statusLists = null)
+    internal LifecycleService(
+        IDbContextFactory<RegistryDbContext> contexts, LicenseQueryService queries, TimeProvider clock, StatusLists.StatusListStore? statusLists = null, IAuditTrail? audit = null)
     {
+        this.audit = audit;
         this.statusLists = statusLists;
         this.contexts = contexts;
         this.queries = queries;
@@ -97,6 +101,7 @@ public sealed class LifecycleService
         };
         if (!permitted)
         {
+            await RecordAsync(caller, license, id, AuditOutcome.Failed, $"{from} -> {target} refused ({reasonCode})".ToLowerInvariant());
             throw new RegistryException(RegistryErrorCodes.InvalidStatusTransition,
                 $"The license is {from.ToString().ToLowerInvariant()}; it cannot become {target.ToString().ToLowerInvariant()} from there.");
         }
@@ -120,6 +125,24 @@ public sealed class LifecycleService
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await RecordAsync(caller, license, id, AuditOutcome.Success, $"{from} -> {target} ({reasonCode})".ToLowerInvariant());
         return queries.ToView(license, id);
     }
+
+    // After the commit, and not cancelled by a departing caller: the change happened and the log must say so.
+    private Task RecordAsync(DepartmentIdentity caller, LicenseRecord license, LicenseId id, AuditOutcome outcome, string detail) =>
+        audit is null
+            ? Task.CompletedTask
+            : audit.AppendAsync(new AuditEntry
+            {
+                Action = AuditActions.StatusChange,
+                Outcome = outcome,
+                ActorKind = AuditActorKind.Department,
+                Department = caller.Code.Value,
+                Role = DepartmentNames.Of(caller.Role),
+                HolderCode = license.HolderCode,
+                LicenseId = id.Value,
+                TypeCode = license.TypeCode.Value,
+                Detail = detail,
+            }, CancellationToken.None);
 }
