@@ -136,13 +136,9 @@ public sealed class IngestService
         foreach (var (item, result) in outcomes)
         {
             var submission = item.Submission;
-            var entry = new AuditEntry
+            var outcome = result.Error is null ? AuditOutcome.Success : result.Error.Code == RegistryErrorCodes.NotAuthorised ? AuditOutcome.Denied : AuditOutcome.Failed;
+            var entry = caller.Entry(AuditActions.Ingest, outcome) with
             {
-                Action = AuditActions.Ingest,
-                Outcome = result.Error is null ? AuditOutcome.Success : result.Error.Code == RegistryErrorCodes.NotAuthorised ? AuditOutcome.Denied : AuditOutcome.Failed,
-                ActorKind = AuditActorKind.Department,
-                Department = caller.Code.Value,
-                Role = DepartmentNames.Of(caller.Role),
                 HolderCode = submission?.HolderCode,
                 LicenseId = result.LicenseId?.Value,
                 TypeCode = submission?.Type.Code.Value,

@@ -62,13 +62,8 @@ public sealed class LicenseQueryService
     private Task RecordAsync(DepartmentIdentity caller, string holderCode, LicenseId? id, LicenseTypeCode? type, AuditOutcome outcome, string detail) =>
         audit is null
             ? Task.CompletedTask
-            : audit.AppendAsync(new AuditEntry
+            : audit.AppendAsync(caller.Entry(AuditActions.Read, outcome) with
             {
-                Action = AuditActions.Read,
-                Outcome = outcome,
-                ActorKind = AuditActorKind.Department,
-                Department = caller.Code.Value,
-                Role = DepartmentNames.Of(caller.Role),
                 HolderCode = holderCode,
                 LicenseId = id?.Value,
                 TypeCode = type?.Value,

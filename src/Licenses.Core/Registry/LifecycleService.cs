@@ -133,13 +133,8 @@ public sealed class LifecycleService
     private Task RecordAsync(DepartmentIdentity caller, LicenseRecord license, LicenseId id, AuditOutcome outcome, string detail) =>
         audit is null
             ? Task.CompletedTask
-            : audit.AppendAsync(new AuditEntry
+            : audit.AppendAsync(caller.Entry(AuditActions.StatusChange, outcome) with
             {
-                Action = AuditActions.StatusChange,
-                Outcome = outcome,
-                ActorKind = AuditActorKind.Department,
-                Department = caller.Code.Value,
-                Role = DepartmentNames.Of(caller.Role),
                 HolderCode = license.HolderCode,
                 LicenseId = id.Value,
                 TypeCode = license.TypeCode.Value,
