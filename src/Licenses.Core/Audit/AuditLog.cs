@@ -22,7 +22,7 @@ public sealed record AuditEventView(long Index, DateTimeOffset AtUtc, string Lea
 /// <summary>The tamper-evident audit log (用证留痕): an RFC 9162 Merkle tree over event leaves, with signed tree heads and proofs.</summary>
 /// <remarks>
 /// <para>Appends are group-committed: callers queue, one writer commits up to <see cref="AuditOptions.MaxBatchSize"/> events in one
-/// transaction (events, readable details, completed subtree heads) and completes each caller with its index once the batch is durable.
+/// transaction (events, readable details, completed subtree heads, and records stored with their event, such as 核验 receipts) and completes each caller with its index once the batch is durable.
 /// A crash loses only uncommitted batches, whose callers never got an answer. Rows are only inserted, never updated or deleted.</para>
 /// <para>One process writes a given database's log (the API); a second writer would collide on leaf indexes and fail its batches.</para>
 /// <para>On start the stored tree is checked cheaply: the last events' leaves against their hashes, the latest tree head's root
@@ -56,7 +56,7 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
 
     private sealed record Committed(long Size, byte[] Root);
 
-    private sealed record Pending(AuditEntry Entry, TaskCompletionSource<AuditedEvent> Completion);
+    private sealed record Pending(AuditEntry Entry, object? Companion, TaskCompletionSource<AuditedEvent> Completion);
 
     /// <summary>The tree-head key's public half, PEM SubjectPublicKeyInfo.</summary>
     public string PublicKeyPem => keys.PublicKeyPem;
@@ -65,12 +65,27 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
     public string KeyId => keys.KeyId;
 
     /// <inheritdoc/>
-    public async Task<AuditedEvent> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    public Task<AuditedEvent> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(entry, companion: null, cancellationToken);
+
+    /// <summary>Appends an event and stores <paramref name="companion"/>, an entity of the registry model, in the same transaction.</summary>
+    /// <remarks>
+    /// Both are durable, or neither, when this completes: a service that must store a record and audit it (a 核验 receipt)
+    /// needs one commit instead of two, and the log stays the database's only group-commit writer, so the two never
+    /// contend for SQLite's single write lock.
+    /// </remarks>
+    internal Task<AuditedEvent> AppendWithAsync(AuditEntry entry, object companion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(companion);
+        return EnqueueAsync(entry, companion, cancellationToken);
+    }
+
+    private async Task<AuditedEvent> EnqueueAsync(AuditEntry entry, object? companion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentException.ThrowIfNullOrEmpty(entry.Action);
         await EnsureStartedAsync(cancellationToken);
-        var pending = new Pending(entry, new TaskCompletionSource<AuditedEvent>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(entry, companion, new TaskCompletionSource<AuditedEvent>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(AuditLog));
@@ -395,6 +410,20 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
                 [DbType.Int64, DbType.String, DbType.String, DbType.String], details);
             await InsertAsync(connection, transaction, "audit_nodes", ["lvl", "idx", "hash"],
                 [DbType.Int32, DbType.Int64, DbType.Binary], nodes);
+            if (batch.Exists(p => p.Companion is not null))
+            {
+                await db.Database.UseTransactionAsync(transaction);
+                foreach (var pending in batch)
+                {
+                    if (pending.Companion is { } companion)
+                    {
+                        db.Add(companion);
+                    }
+                }
+
+                await db.SaveChangesAsync();
+            }
+
             await transaction.CommitAsync();
         }
 
