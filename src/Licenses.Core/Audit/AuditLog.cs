@@ -56,7 +56,8 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
 
     private sealed record Committed(long Size, byte[] Root);
 
-    private sealed record Pending(AuditEntry Entry, object? Companion, TaskCompletionSource<AuditedEvent> Completion);
+    /// <summary>An event to append with an optional record stored beside it, or (no event) a record alone, such as a tree head.</summary>
+    private sealed record Pending(AuditEntry? Entry, object? Companion, TaskCompletionSource<AuditedEvent?> Completion);
 
     /// <summary>The tree-head key's public half, PEM SubjectPublicKeyInfo.</summary>
     public string PublicKeyPem => keys.PublicKeyPem;
@@ -85,7 +86,11 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentException.ThrowIfNullOrEmpty(entry.Action);
         await EnsureStartedAsync(cancellationToken);
-        var pending = new Pending(entry, companion, new TaskCompletionSource<AuditedEvent>(TaskCreationOptions.RunContinuationsAsynchronously));
+        return (await QueueAsync(new Pending(entry, companion, new TaskCompletionSource<AuditedEvent?>(TaskCreationOptions.RunContinuationsAsynchronously)), cancellationToken))!;
+    }
+
+    private async Task<AuditedEvent?> QueueAsync(Pending pending, CancellationToken cancellationToken)
+    {
         if (!queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(AuditLog));
@@ -141,14 +146,12 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
             var timestamp = clock.GetUtcNow().ToUnixTimeMilliseconds();
             var signature = keys.SigningKey.SignData(
                 SignedTreeHead.SignedData(current.Size, timestamp, current.Root), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
-            await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+            // Stored by the log's writer, in its next batch: a second writer would contend with it for SQLite's write lock.
+            var record = new AuditTreeHeadRecord
             {
-                db.AuditTreeHeads.Add(new AuditTreeHeadRecord
-                {
-                    TreeSize = current.Size, TimestampUnixMs = timestamp, RootHash = current.Root, KeyId = keys.KeyId, Signature = signature,
-                });
-                await db.SaveChangesAsync(cancellationToken);
-            }
+                TreeSize = current.Size, TimestampUnixMs = timestamp, RootHash = current.Root, KeyId = keys.KeyId, Signature = signature,
+            };
+            await QueueAsync(new Pending(null, record, new TaskCompletionSource<AuditedEvent?>(TaskCreationOptions.RunContinuationsAsynchronously)), cancellationToken);
 
             var signed = ToTreeHead(current.Size, timestamp, current.Root, keys.KeyId, signature);
             latest = signed;
@@ -275,7 +278,7 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
             }
 
             await LoadAsync(cancellationToken);
-            writer = Task.Run(WriteLoopAsync, CancellationToken.None);
+            writer = StartWriter();
             timer = clock.CreateTimer(_ => _ = SignIfGrownAsync(), null, options.TreeHeadInterval, options.TreeHeadInterval);
         }
         finally
@@ -339,10 +342,27 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         committed = new Committed(size, frontier.Root());
     }
 
-    private async Task WriteLoopAsync()
+    // The writer owns a thread: Microsoft.Data.Sqlite runs its "async" calls synchronously, so a pool thread would be held
+    // through every commit and fsync, taking a core's worth of request processing from a small machine.
+    private Task StartWriter()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            WriteLoop();
+            done.TrySetResult();
+        })
+        {
+            IsBackground = true,
+            Name = "audit log writer",
+        }.Start();
+        return done.Task;
+    }
+
+    private void WriteLoop()
     {
         var batch = new List<Pending>(options.MaxBatchSize);
-        while (await queue.Reader.WaitToReadAsync())
+        while (queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             while (batch.Count < options.MaxBatchSize && queue.Reader.TryRead(out var item))
             {
@@ -351,7 +371,7 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
 
             try
             {
-                var stored = await CommitAsync(batch);
+                var stored = CommitAsync(batch).GetAwaiter().GetResult();
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Completion.TrySetResult(stored[i]);
@@ -370,7 +390,7 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task<AuditedEvent[]> CommitAsync(List<Pending> batch)
+    private async Task<AuditedEvent?[]> CommitAsync(List<Pending> batch)
     {
         var next = frontier.Clone();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -378,10 +398,14 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         var events = new List<object?[]>(batch.Count);
         var details = new List<object?[]>();
         var nodes = new List<object?[]>(batch.Count * 2);
-        var stored = new AuditedEvent[batch.Count];
+        var stored = new AuditedEvent?[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            var entry = batch[i].Entry;
+            if (batch[i].Entry is not { } entry)
+            {
+                continue;
+            }
+
             var index = next.Size;
             var leaf = AuditLeaf.Encode(entry, at, keys.PersonalHash);
             var leafHash = MerkleTree.LeafHash(leaf);
@@ -403,6 +427,11 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         {
             await db.Database.OpenConnectionAsync();
             var connection = db.Database.GetDbConnection();
+            if (options.SqliteSynchronousNormal && db.Database.IsSqlite())
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;");
+            }
+
             await using var transaction = await connection.BeginTransactionAsync();
             await InsertAsync(connection, transaction, "audit_events", ["idx", "at_unix_ms", "leaf", "leaf_hash"],
                 [DbType.Int64, DbType.Int64, DbType.Binary, DbType.Binary], events);

@@ -21,7 +21,7 @@ public sealed class DepartmentDirectory
     private readonly IDbContextFactory<RegistryDbContext> contexts;
     private readonly TimeProvider clock;
     private readonly TimeSpan cacheDuration;
-    private readonly ConcurrentDictionary<string, (DepartmentIdentity Identity, long ExpiresAt)> cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DepartmentIdentity Identity, DateTimeOffset ExpiresAt)> cache = new(StringComparer.Ordinal);
     private long generation;
 
     internal DepartmentDirectory(IDbContextFactory<RegistryDbContext> contexts, TimeProvider clock, TimeSpan cacheDuration)
@@ -40,7 +40,7 @@ public sealed class DepartmentDirectory
         }
 
         var hash = Hash(token);
-        var now = clock.GetTimestamp();
+        var now = clock.GetUtcNow();
         if (cache.TryGetValue(hash, out var cached) && now < cached.ExpiresAt)
         {
             return cached.Identity;
@@ -56,7 +56,7 @@ public sealed class DepartmentDirectory
                 cache.Clear();
             }
 
-            cache[hash] = (identity, now + (long)(cacheDuration.TotalSeconds * clock.TimestampFrequency));
+            cache[hash] = (identity, now + cacheDuration);
             if (Interlocked.Read(ref generation) != before)
             {
                 cache.TryRemove(hash, out _);
