@@ -6,6 +6,9 @@ using System.Threading.Channels;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Subtree = ElectronicLicense.Licenses.Audit.MerkleProofBuilder.Subtree;
 
@@ -439,18 +442,9 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
                 [DbType.Int64, DbType.String, DbType.String, DbType.String], details);
             await InsertAsync(connection, transaction, "audit_nodes", ["lvl", "idx", "hash"],
                 [DbType.Int32, DbType.Int64, DbType.Binary], nodes);
-            if (batch.Exists(p => p.Companion is not null))
+            foreach (var records in batch.Where(p => p.Companion is not null).Select(p => p.Companion!).GroupBy(c => c.GetType()))
             {
-                await db.Database.UseTransactionAsync(transaction);
-                foreach (var pending in batch)
-                {
-                    if (pending.Companion is { } companion)
-                    {
-                        db.Add(companion);
-                    }
-                }
-
-                await db.SaveChangesAsync();
+                await InsertRecordsAsync(db, connection, transaction, records.Key, [.. records]);
             }
 
             await transaction.CommitAsync();
@@ -459,6 +453,41 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         frontier = next;
         committed = new Committed(next.Size, next.Root());
         return stored;
+    }
+
+    // Records stored beside their events, as multi-row INSERTs with EF Core's own table, column names and type mappings
+    // (a Guid is stored as EF reads it back: TEXT on SQLite, uuid on PostgreSQL). Measured: SaveChanges of a batch's
+    // receipts took ~70% of the writer thread's CPU.
+    private static async Task InsertRecordsAsync(RegistryDbContext db, DbConnection connection, DbTransaction transaction, Type type, object[] records)
+    {
+        var entityType = db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not an entity of the registry model.");
+        var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var properties = entityType.GetProperties().ToArray();
+        var columns = string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)));
+        foreach (var chunk in records.Chunk(RowsPerStatement))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            var text = new StringBuilder($"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({columns}) VALUES ");
+            for (var r = 0; r < chunk.Length; r++)
+            {
+                text.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < properties.Length; c++)
+                {
+                    var name = $"@p{r}_{c}";
+                    text.Append(c == 0 ? name : ", " + name);
+                    var property = properties[c];
+                    command.Parameters.Add(property.GetRelationalTypeMapping()
+                        .CreateParameter(command, name, property.GetGetter().GetClrValue(chunk[r]), property.IsNullable));
+                }
+
+                text.Append(')');
+            }
+
+            command.CommandText = text.ToString();
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
     // Multi-row INSERTs with parameters: provider-neutral SQL (SQLite and PostgreSQL), far fewer round trips than one row each.
