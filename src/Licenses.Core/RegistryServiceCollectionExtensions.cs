@@ -36,7 +36,7 @@ public static class RegistryServiceCollectionExtensions
         services.AddSingleton<IObjectStore>(sp => new LocalFolderObjectStore(
             Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory, "objects")));
 
-        services.AddSingleton(sp => new DepartmentDirectory(Contexts(sp), Clock(sp)));
+        services.AddSingleton(sp => new DepartmentDirectory(Contexts(sp), Clock(sp), sp.GetRequiredService<IOptions<DepartmentOptions>>().Value.CredentialCacheDuration));
         services.AddAuditLog(configuration);
         services.Configure<SealingOptions>(configuration.GetSection(SealingOptions.Section));
         services.AddLicenseIssuance(configuration);

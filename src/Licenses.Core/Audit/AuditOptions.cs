@@ -11,4 +11,13 @@ public sealed class AuditOptions
 
     /// <summary>Most events committed in one transaction (group commit); default 4096.</summary>
     public int MaxBatchSize { get; set; } = 4096;
+
+    /// <summary>SQLite only: commit the log's batches with <c>synchronous=NORMAL</c> instead of <c>FULL</c>; default false.</summary>
+    /// <remarks>
+    /// In WAL mode NORMAL skips the fsync at each commit: a committed batch survives a crash of the registry process but
+    /// may be lost with the last moments before a power cut or an operating-system crash — after its callers were answered
+    /// (receipts handed out). The default keeps every answered append durable against both; group commit already shares one
+    /// fsync among all events of a batch.
+    /// </remarks>
+    public bool SqliteSynchronousNormal { get; set; }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -8,17 +9,26 @@ using Microsoft.EntityFrameworkCore;
 namespace ElectronicLicense.Licenses.Departments;
 
 /// <summary>The departments known to the registry and their bearer credentials.</summary>
-/// <remarks>Only SHA-256 hashes of tokens are stored: tokens are 256-bit random values, so a slow hash adds nothing.</remarks>
+/// <remarks>
+/// <para>Only SHA-256 hashes of tokens are stored: tokens are 256-bit random values, so a slow hash adds nothing.</para>
+/// <para>Every API request authenticates, so a successful lookup is kept for <see cref="DepartmentOptions.CredentialCacheDuration"/>,
+/// keyed by the token's hash (never the token); unknown tokens are not cached, so guessing cannot fill the cache.</para>
+/// </remarks>
 public sealed class DepartmentDirectory
 {
     private const string TokenPrefix = "elic_";
+    private const int MaxCachedCredentials = 10_000;
     private readonly IDbContextFactory<RegistryDbContext> contexts;
     private readonly TimeProvider clock;
+    private readonly TimeSpan cacheDuration;
+    private readonly ConcurrentDictionary<string, (DepartmentIdentity Identity, DateTimeOffset ExpiresAt)> cache = new(StringComparer.Ordinal);
+    private long generation;
 
-    internal DepartmentDirectory(IDbContextFactory<RegistryDbContext> contexts, TimeProvider clock)
+    internal DepartmentDirectory(IDbContextFactory<RegistryDbContext> contexts, TimeProvider clock, TimeSpan cacheDuration)
     {
         this.contexts = contexts;
         this.clock = clock;
+        this.cacheDuration = cacheDuration < TimeSpan.Zero ? TimeSpan.Zero : cacheDuration;
     }
 
     /// <summary>Finds the department and role a bearer token belongs to, or null for an unknown or revoked token.</summary>
@@ -30,6 +40,51 @@ public sealed class DepartmentDirectory
         }
 
         var hash = Hash(token);
+        var now = clock.GetUtcNow();
+        if (cache.TryGetValue(hash, out var cached) && now < cached.ExpiresAt)
+        {
+            return cached.Identity;
+        }
+
+        // A revocation while this lookup runs must not be undone by caching what the lookup read before it.
+        var before = Interlocked.Read(ref generation);
+        var identity = await LookUpAsync(hash, cancellationToken);
+        if (identity is not null && cacheDuration > TimeSpan.Zero)
+        {
+            if (cache.Count >= MaxCachedCredentials)
+            {
+                cache.Clear();
+            }
+
+            cache[hash] = (identity, now + cacheDuration);
+            if (Interlocked.Read(ref generation) != before)
+            {
+                cache.TryRemove(hash, out _);
+            }
+        }
+
+        return identity;
+    }
+
+    /// <summary>Revokes the credential whose token is <paramref name="token"/>; it is refused from the next request on.</summary>
+    /// <returns>False when no live credential has this token.</returns>
+    public async Task<bool> RevokeCredentialAsync(string token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var hash = Hash(token);
+        Interlocked.Increment(ref generation);
+        cache.TryRemove(hash, out _);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var revoked = await db.Credentials.Where(c => c.TokenHash == hash && c.RevokedAtUtc == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.RevokedAtUtc, now), cancellationToken);
+        Interlocked.Increment(ref generation);
+        cache.TryRemove(hash, out _);
+        return revoked > 0;
+    }
+
+    private async Task<DepartmentIdentity?> LookUpAsync(string hash, CancellationToken cancellationToken)
+    {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var found = await db.Credentials.AsNoTracking()
             .Where(c => c.TokenHash == hash && c.RevokedAtUtc == null)

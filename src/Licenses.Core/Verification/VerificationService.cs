@@ -192,7 +192,7 @@ public sealed partial class VerificationService
         var signature = signer.Sign(VerificationReceipt.SignedTextOf(id, report.VerifiedAt, caller.Code.Value, report.Indication, report.SubIndication, sha256, keyId));
         var receipt = new VerificationReceipt(id, report.VerifiedAt, caller.Code.Value, report.Indication, report.SubIndication, sha256, keyId, Convert.ToBase64String(signature));
 
-        await receipts.SaveAsync(new VerificationReceiptRecord
+        var record = new VerificationReceiptRecord
         {
             Id = id,
             IssuedAtUtc = report.VerifiedAt.UtcDateTime,
@@ -207,8 +207,8 @@ public sealed partial class VerificationService
             Report = canonical,
             KeyId = keyId,
             Signature = signature,
-        });
-        await audit.AppendAsync(new AuditEntry
+        };
+        var entry = new AuditEntry
         {
             Action = AuditActions.Verify,
             Outcome = report.Indication == "TOTAL-PASSED" ? AuditOutcome.Success : AuditOutcome.Failed,
@@ -219,7 +219,10 @@ public sealed partial class VerificationService
             LicenseId = report.LicenseId,
             TypeCode = report.TypeCode,
             Detail = $"{SubjectName(report.Subject)} {report.Indication}{(report.SubIndication is null ? string.Empty : "/" + report.SubIndication)} {report.Conclusion} receipt={id:D}",
-        }, cancellationToken);
+        };
+
+        // One commit for the receipt and its event: no receipt is returned before both are stored.
+        await receipts.SaveAsync(record, entry, cancellationToken);
         return new VerificationResult(report, receipt, canonical);
     }
 

@@ -18,7 +18,7 @@ public static class VerificationServiceCollectionExtensions
         services.Configure<VerificationOptions>(configuration.GetSection(VerificationOptions.Section));
         services.AddSingleton<IQrPayloadResolver, UrnQrPayloadResolver>();
         services.AddSingleton(sp => new ReceiptSigner(sp.GetRequiredService<RegistryKeys>()));
-        services.AddSingleton(sp => new ReceiptStore(sp.GetRequiredService<IDbContextFactory<RegistryDbContext>>()));
+        services.AddSingleton(sp => new ReceiptStore(sp.GetRequiredService<IDbContextFactory<RegistryDbContext>>(), sp.GetRequiredService<IAuditTrail>()));
         services.AddSingleton(sp => new VerificationService(
             sp.GetRequiredService<IDbContextFactory<RegistryDbContext>>(),
             sp.GetRequiredService<LicenseCatalog>(),

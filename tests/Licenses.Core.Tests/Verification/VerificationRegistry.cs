@@ -27,6 +27,9 @@ public sealed class VerificationRegistry : IAsyncLifetime
 
     internal MovableClock Clock { get; } = new();
 
+    /// <summary>What the first start created, demo credentials included.</summary>
+    internal RegistryStartup? Startup { get; private set; }
+
     internal IServiceProvider Services => services ?? throw new InvalidOperationException("The registry has not started.");
 
     internal VerificationService Verification => Services.GetRequiredService<VerificationService>();
@@ -46,7 +49,7 @@ public sealed class VerificationRegistry : IAsyncLifetime
             ["Departments:SeedFile"] = RepositoryFiles.Sample("departments.json"),
         }).Build();
         services = new ServiceCollection().AddSingleton<TimeProvider>(Clock).AddLicenseRegistry(configuration).BuildServiceProvider();
-        await services.GetRequiredService<RegistryInitializer>().InitializeAsync();
+        Startup = await services.GetRequiredService<RegistryInitializer>().InitializeAsync();
     }
 
     public async Task DisposeAsync()

@@ -112,6 +112,28 @@ public class VerificationServiceTests(VerificationRegistry registry) : IClassFix
     }
 
     [Fact]
+    public async Task Concurrent_verifications_each_return_a_receipt_that_is_stored_with_exactly_one_audit_event_naming_it()
+    {
+        var (id, body, _) = await PushAsync();
+        var holder = (string)body["持证主体代码"]!;
+        var verifier = await VerifierAsync();
+
+        // Many at once, so several share one commit of the audit log's writer.
+        var results = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(() => registry.Verification.VerifyLicenseAsync(verifier, id))));
+
+        var events = (await registry.Services.GetRequiredService<IAuditTrail>().ForHolderAsync(holder, 0, 1000))
+            .Where(e => e.Entry.Action == AuditActions.Verify && e.Entry.LicenseId == id.Value).ToArray();
+        Assert.Equal(64, results.Select(r => r.Receipt.Id).Distinct().Count());
+        foreach (var result in results)
+        {
+            var stored = await registry.Verification.FindAsync(verifier, result.Receipt.Id);
+            Assert.NotNull(stored);
+            Assert.Equal(result.CanonicalReport.ToArray(), stored.CanonicalReport.ToArray());
+            Assert.Single(events, e => e.Entry.Detail!.Contains("receipt=" + result.Receipt.Id.ToString("D"), StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task A_revoked_license_fails_with_the_reason_and_the_date()
     {
         var (id, _, issuer) = await PushAsync();
