@@ -35,6 +35,7 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
 {
     private const int VerifyTailOnStart = 64;
     private const int RowsPerStatement = 200;
+    private const int MaxCommitAttempts = 5;
 
     private readonly IDbContextFactory<RegistryDbContext> contexts;
     private readonly AuditKeys keys;
@@ -305,15 +306,22 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    /// <summary>Rebuilds the right edge of the stored tree (one subtree head per level) from the database.</summary>
+    private async Task<long> LoadFrontierAsync(RegistryDbContext db, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var size = (await db.AuditEvents.MaxAsync(e => (long?)e.Index, cancellationToken) ?? -1) + 1;
         var parts = MerkleProofBuilder.Decompose(0, size);
         var found = parts.Count == 0 ? new Dictionary<Subtree, byte[]>() : await LookupAsync(parts, cancellationToken);
         frontier = MerkleFrontier.FromSubtrees(size, parts.ToDictionary(p => p.Level, p => found.TryGetValue(p, out var h)
             ? h
             : throw new InvalidOperationException($"Audit log: the subtree {p.Level}/{p.Index} of the stored tree is missing; the log is damaged.")));
+        return size;
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var size = await LoadFrontierAsync(db, cancellationToken);
 
         // The last events must still hash to what the tree was built from.
         var tail = await db.AuditEvents.AsNoTracking().Where(e => e.Index >= size - VerifyTailOnStart).OrderBy(e => e.Index).ToListAsync(cancellationToken);
@@ -394,6 +402,36 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
     }
 
     private async Task<AuditedEvent?[]> CommitAsync(List<Pending> batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryCommitAsync(batch);
+            }
+            catch (DbException) when (attempt < MaxCommitAttempts)
+            {
+                // Another registry instance on the same database appended first (its leaf indexes collide with ours):
+                // continue from the tree as stored, so every instance extends one log and none forks it.
+                await using var db = await contexts.CreateDbContextAsync();
+                await LoadFrontierAsync(db, CancellationToken.None);
+                committed = new Committed(frontier.Size, frontier.Root());
+
+                // A head this instance signed may name a size the other instance has signed too (one row per size): it
+                // is a head of an older prefix now, so it is not stored; its signature stays valid for whoever holds it.
+                for (var i = batch.Count - 1; i >= 0; i--)
+                {
+                    if (batch[i] is { Entry: null, Companion: AuditTreeHeadRecord })
+                    {
+                        batch[i].Completion.TrySetResult(null);
+                        batch.RemoveAt(i);
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task<AuditedEvent?[]> TryCommitAsync(List<Pending> batch)
     {
         var next = frontier.Clone();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();

@@ -55,6 +55,34 @@ public sealed class AuditLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_registry_instances_on_one_database_extend_one_log_without_forking_it()
+    {
+        var a = await fixture.OpenAsync();
+        var b = await fixture.OpenAsync();
+        Assert.Equal(0, await b.SizeAsync()); // b has read the (empty) log before a writes to it
+        await a.AppendAsync(Share(0));
+        await b.AppendAsync(Share(1)); // b started at size 0: its first try collides with a's leaf and must continue after it
+        var stored = await Task.WhenAll(Enumerable.Range(2, 200).Select(i => Task.Run(() => (i % 2 == 0 ? a : b).AppendAsync(Share(i)))));
+
+        Assert.Equal(Enumerable.Range(2, 200).Select(i => (long)i), stored.Select(e => e.Index).Order());
+        await using var db = await fixture.Contexts.CreateDbContextAsync();
+        var leaves = await db.AuditEvents.OrderBy(e => e.Index).Select(e => e.Leaf).ToListAsync();
+        Assert.Equal(202, leaves.Count);
+        // Each instance's head is a signed head of a prefix of the one log; an append through b brings b to the end.
+        foreach (var instance in new[] { a, b })
+        {
+            var head = await instance.LatestTreeHeadAsync();
+            Assert.Equal(Convert.ToHexStringLower(NaiveMerkle.Mth(leaves.Take((int)head.TreeSize).ToList())), head.RootHash);
+        }
+
+        Assert.Equal(202, (await b.AppendAsync(Share(202))).Index);
+        leaves.Add((await db.AuditEvents.SingleAsync(e => e.Index == 202)).Leaf);
+        var latest = await b.LatestTreeHeadAsync();
+        Assert.Equal(203, latest.TreeSize);
+        Assert.Equal(Convert.ToHexStringLower(NaiveMerkle.Mth(leaves)), latest.RootHash);
+    }
+
+    [Fact]
     public async Task A_restarted_log_has_the_same_root_continues_the_indexes_and_proves_consistency_with_its_old_heads()
     {
         var first = await fixture.OpenAsync();
