@@ -30,13 +30,11 @@ internal static partial class HttpBenchmark
         {
             switch (args[i])
             {
-                case "--seconds" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var s) && s > 0:
+                case "--seconds" when BenchSupport.Positive(args, ++i, out var s):
                     seconds = s;
-                    i++;
                     break;
-                case "--connections" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var c) && c > 0:
+                case "--connections" when BenchSupport.Positive(args, ++i, out var c):
                     connections = c;
-                    i++;
                     break;
                 default:
                     Console.Error.WriteLine("usage: Licenses.Bench http [--seconds S (10)] [--connections C (16)]");
@@ -59,7 +57,7 @@ internal static partial class HttpBenchmark
         var output = Console.Out;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"elic HTTP benchmark: wrk -t2 -c{connections} -d{seconds}s --latency on 127.0.0.1, registry API (Release, SQLite) vs a bare ASP.NET Core endpoint"));
-        output.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores, {Environment.OSVersion}; {LoadAverage()}");
+        output.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores, {Environment.OSVersion}; {BenchSupport.LoadAverage()}");
         output.WriteLine();
 
         var data = Directory.CreateTempSubdirectory("elic-bench-http-");
@@ -252,6 +250,4 @@ internal static partial class HttpBenchmark
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "…";
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? "load average " + string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "load average unknown";
 }

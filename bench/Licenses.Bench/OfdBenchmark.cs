@@ -40,19 +40,19 @@ internal static class OfdBenchmark
         {
             switch (args[i])
             {
-                case "--count" when Positive(args, ++i, out var n):
+                case "--count" when BenchSupport.Positive(args, ++i, out var n):
                     count = n;
                     break;
-                case "--batch" when Positive(args, ++i, out var n):
+                case "--batch" when BenchSupport.Positive(args, ++i, out var n):
                     batch = n;
                     break;
-                case "--isolated" when Positive(args, ++i, out var n):
+                case "--isolated" when BenchSupport.Positive(args, ++i, out var n):
                     isolated = n;
                     break;
-                case "--verify" when Positive(args, ++i, out var n):
+                case "--verify" when BenchSupport.Positive(args, ++i, out var n):
                     verify = n;
                     break;
-                case "--seconds" when Positive(args, ++i, out var n):
+                case "--seconds" when BenchSupport.Positive(args, ++i, out var n):
                     seconds = n;
                     break;
                 default:
@@ -65,7 +65,7 @@ internal static class OfdBenchmark
         var threads = Environment.ProcessorCount;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"elic OFD benchmark: 医疗机构死亡证明 {DeathCertificateGenerator.TypeCode}, sealed by 卫健委 {DeathCertificateGenerator.Issuer}, 公安局 {DeathCertificateGenerator.Police}, 民政局 {DeathCertificateGenerator.CivilAffairs}"));
-        output.WriteLine($".NET {Environment.Version}, {threads} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {Environment.OSVersion}; {LoadAverage()}");
+        output.WriteLine($".NET {Environment.Version}, {threads} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {Environment.OSVersion}; {BenchSupport.LoadAverage()}");
         output.WriteLine();
 
         var root = Directory.CreateTempSubdirectory("elic-bench-ofd-");
@@ -254,7 +254,7 @@ internal static class OfdBenchmark
             root.Delete(recursive: true);
         }
 
-        output.WriteLine($"summary (targets from the issue; SM2 rows are the limit, no target); {LoadAverage()}");
+        output.WriteLine($"summary (targets from the issue; SM2 rows are the limit, no target); {BenchSupport.LoadAverage()}");
         output.WriteLine($"  {"measure",-78} {"rate",10}  {"target",8}  verdict");
         foreach (var row in rows)
         {
@@ -267,23 +267,7 @@ internal static class OfdBenchmark
     }
 
     /// <summary>The 1, 5 and 15 minute load averages: the machine is shared, and a busy neighbour halves a 2-core rate.</summary>
-    private static string LoadAverage()
-    {
-        try
-        {
-            return "load average " + string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "load average unknown";
-        }
-    }
 
-    private static bool Positive(string[] args, int index, out int value)
-    {
-        value = 0;
-        return index < args.Length && int.TryParse(args[index], CultureInfo.InvariantCulture, out value) && value > 0;
-    }
 
     private static async Task<(int Created, string? FirstRejection)> PushAsync(
         IngestService ingest, DepartmentIdentity caller, string prefix, int from, int count, int batch, DateOnly today)

@@ -37,13 +37,13 @@ internal static class PdfBenchmark
         {
             switch (args[i])
             {
-                case "--count" when Positive(args, ++i, out var n):
+                case "--count" when BenchSupport.Positive(args, ++i, out var n):
                     count = n;
                     break;
-                case "--seed" when Positive(args, ++i, out var n):
+                case "--seed" when BenchSupport.Positive(args, ++i, out var n):
                     seed = n;
                     break;
-                case "--pdfsig" when Positive(args, ++i, out var n):
+                case "--pdfsig" when BenchSupport.Positive(args, ++i, out var n):
                     pdfsigFiles = n;
                     break;
                 default:
@@ -56,7 +56,7 @@ internal static class PdfBenchmark
         var threads = Environment.ProcessorCount;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"elic PDF benchmark: 医疗机构死亡证明 {DeathCertificateGenerator.TypeCode}, signed by 卫健委 {DeathCertificateGenerator.Issuer}, 公安局 {DeathCertificateGenerator.Police}, 民政局 {DeathCertificateGenerator.CivilAffairs} (ECDSA P-256)"));
-        output.WriteLine($".NET {Environment.Version}, {threads} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {Environment.OSVersion}; {LoadAverage()}");
+        output.WriteLine($".NET {Environment.Version}, {threads} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {Environment.OSVersion}; {BenchSupport.LoadAverage()}");
         output.WriteLine();
 
         var root = Directory.CreateTempSubdirectory("elic-bench-pdf-");
@@ -239,7 +239,7 @@ internal static class PdfBenchmark
             root.Delete(recursive: true);
         }
 
-        output.WriteLine($"summary (targets from the issue; pdfsig is for comparison, no target); {LoadAverage()}");
+        output.WriteLine($"summary (targets from the issue; pdfsig is for comparison, no target); {BenchSupport.LoadAverage()}");
         output.WriteLine($"  {"measure",-78} {"rate",10}  {"target",8}  verdict");
         foreach (var row in rows)
         {
@@ -251,23 +251,7 @@ internal static class PdfBenchmark
         return failures == 0 ? 0 : 1;
     }
 
-    private static string LoadAverage()
-    {
-        try
-        {
-            return "load average " + string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "load average unknown";
-        }
-    }
 
-    private static bool Positive(string[] args, int index, out int value)
-    {
-        value = 0;
-        return index < args.Length && int.TryParse(args[index], CultureInfo.InvariantCulture, out value) && value > 0;
-    }
 
     private static string? PdfsigVersion()
     {

@@ -22,13 +22,11 @@ internal static class VerifyBenchmark
         {
             switch (args[i])
             {
-                case "--seconds" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var s) && s > 0:
+                case "--seconds" when BenchSupport.Positive(args, ++i, out var s):
                     seconds = s;
-                    i++;
                     break;
-                case "--concurrency" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var c) && c > 0:
+                case "--concurrency" when BenchSupport.Positive(args, ++i, out var c):
                     concurrency = c;
-                    i++;
                     break;
                 default:
                     Console.Error.WriteLine("usage: Licenses.Bench verify [--seconds S] [--concurrency C]");

@@ -1,0 +1,27 @@
+using System.Globalization;
+
+namespace ElectronicLicense.Bench;
+
+/// <summary>What every benchmark mode shares: reading its numeric options and stating the machine's load beside its figures.</summary>
+internal static class BenchSupport
+{
+    /// <summary>Whether <paramref name="args"/>[<paramref name="index"/>] is a positive integer.</summary>
+    public static bool Positive(string[] args, int index, out int value)
+    {
+        value = 0;
+        return index < args.Length && int.TryParse(args[index], CultureInfo.InvariantCulture, out value) && value > 0;
+    }
+
+    /// <summary>"load average 1.0 0.8 0.5": figures from a shared machine mean little without it.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return "load average " + string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "load average unknown";
+        }
+    }
+}
