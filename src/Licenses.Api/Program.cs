@@ -14,6 +14,15 @@ using ElectronicLicense.Licenses.Catalog;
 using Microsoft.AspNetCore.Authentication;
 
 var builder = WebApplication.CreateBuilder(args);
+// appsettings.json ships beside the binary, but `dotnet run` from the repository root (scripts/run.sh, so ./data is where
+// the README says) makes the root the content root, where there is none. Read the shipped one first, at the lowest
+// precedence: a content-root file, environment variables and command-line settings still override it.
+builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+{
+    Path = "appsettings.json",
+    Optional = true,
+    FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
+});
 
 builder.Services.AddLicenseRegistry(builder.Configuration);
 builder.Services.AddProblemDetails();
