@@ -47,3 +47,21 @@ internal sealed class UrnQrPayloadResolver : IQrPayloadResolver
         return true;
     }
 }
+
+/// <summary>A holder's single-use 亮证 code (<c>urn:elic:presentation:…</c>) scanned into 核验 by mistake: says where it belongs.</summary>
+/// <remarks>Redeeming spends the code, so 核验 does not redeem it on the verifier's behalf; the request fails naming /qrPayload.</remarks>
+internal sealed class PresentationCodeQrPayloadResolver : IQrPayloadResolver
+{
+    public bool TryResolve(string payload, out QrPayloadClaims? claims, out string? error)
+    {
+        claims = null;
+        error = null;
+        if (!payload.StartsWith(Sharing.PresentationService.QrPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        error = "is a holder's single-use 亮证 code, not a license payload: redeem it with POST /api/v1/presentations/redeem (once)";
+        return true;
+    }
+}

@@ -17,6 +17,7 @@ public static class VerificationServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.Configure<VerificationOptions>(configuration.GetSection(VerificationOptions.Section));
         services.AddSingleton<IQrPayloadResolver, UrnQrPayloadResolver>();
+        services.AddSingleton<IQrPayloadResolver, PresentationCodeQrPayloadResolver>();
         services.AddSingleton(sp => new ReceiptSigner(sp.GetRequiredService<RegistryKeys>()));
         services.AddSingleton(sp => new ReceiptStore(sp.GetRequiredService<IDbContextFactory<RegistryDbContext>>(), sp.GetRequiredService<IAuditTrail>()));
         services.AddSingleton(sp => new VerificationService(

@@ -260,6 +260,10 @@ public class VerificationServiceTests(VerificationRegistry registry) : IClassFix
             Assert.Equal(RegistryErrorCodes.InvalidVerificationRequest, error.Code);
             Assert.Equal("/qrPayload", Assert.Single(error.Errors).Pointer);
         }
+
+        var presentation = await Assert.ThrowsAsync<RegistryException>(() =>
+            registry.Verification.VerifyQrPayloadAsync(verifier, "urn:elic:presentation:NSSC4FCCU7NSKVE6CSSLG2XIUV2YQA6O"));
+        Assert.Contains("/api/v1/presentations/redeem", Assert.Single(presentation.Errors).Message, StringComparison.Ordinal);
     }
 
     [Theory]
