@@ -39,7 +39,7 @@ internal static class AuditBenchmark
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"elic audit log benchmark: {count:N0} events, {writers} concurrent writers, group commit"));
-        Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores, {Environment.OSVersion}");
+        Console.WriteLine(BenchSupport.Machine());
         var root = Directory.CreateTempSubdirectory("elic-bench-audit-");
         try
         {

@@ -1,4 +1,7 @@
 using System.Globalization;
+using ElectronicLicense.Licenses.Departments;
+using ElectronicLicense.Licenses.Identifiers;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ElectronicLicense.Bench;
 
@@ -11,6 +14,15 @@ internal static class BenchSupport
         value = 0;
         return index < args.Length && int.TryParse(args[index], CultureInfo.InvariantCulture, out value) && value > 0;
     }
+
+    /// <summary>The runtime, cores, GC mode, OS and load average, printed above every run's figures.</summary>
+    public static string Machine() =>
+        $".NET {Environment.Version}, {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {Environment.OSVersion}; {LoadAverage()}";
+
+    /// <summary>A demo department of the seeded registry acting in <paramref name="role"/>.</summary>
+    public static async Task<DepartmentIdentity> ActAsAsync(IServiceProvider services, string code, DepartmentRole role) =>
+        await services.GetRequiredService<DepartmentDirectory>().ActAsAsync(UnifiedSocialCreditCode.Parse(code), role)
+        ?? throw new InvalidOperationException($"{code} has no {role} credential in the seeded departments.");
 
     /// <summary>"load average 1.0 0.8 0.5": figures from a shared machine mean little without it.</summary>
     public static string LoadAverage()

@@ -57,7 +57,7 @@ internal static partial class HttpBenchmark
         var output = Console.Out;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"elic HTTP benchmark: wrk -t2 -c{connections} -d{seconds}s --latency on 127.0.0.1, registry API (Release, SQLite) vs a bare ASP.NET Core endpoint"));
-        output.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores, {Environment.OSVersion}; {BenchSupport.LoadAverage()}");
+        output.WriteLine(BenchSupport.Machine());
         output.WriteLine();
 
         var data = Directory.CreateTempSubdirectory("elic-bench-http-");

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using ElectronicLicense.Licenses;
 using ElectronicLicense.Licenses.Departments;
-using ElectronicLicense.Licenses.Identifiers;
 using ElectronicLicense.Licenses.Ingest;
 using ElectronicLicense.Licenses.Persistence;
 using Microsoft.Extensions.Configuration;
@@ -34,9 +33,7 @@ internal static class IngestRun
             .ConfigureDbContext<RegistryDbContext>(options => options.AddInterceptors(timing.Interceptors))
             .BuildServiceProvider();
         await services.GetRequiredService<RegistryInitializer>().InitializeAsync();
-        var caller = await services.GetRequiredService<DepartmentDirectory>()
-            .ActAsAsync(UnifiedSocialCreditCode.Parse(BusinessLicenseGenerator.Issuer), DepartmentRole.Issuer)
-            ?? throw new InvalidOperationException($"{BusinessLicenseGenerator.Issuer} is not an issuer in the seeded departments.");
+        var caller = await BenchSupport.ActAsAsync(services, BusinessLicenseGenerator.Issuer, DepartmentRole.Issuer);
         var ingest = services.GetRequiredService<IngestService>();
         var generator = new BusinessLicenseGenerator(count, services.GetRequiredService<TimeProvider>());
 

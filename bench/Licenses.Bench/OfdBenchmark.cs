@@ -65,7 +65,7 @@ internal static class OfdBenchmark
         var threads = Environment.ProcessorCount;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"elic OFD benchmark: 医疗机构死亡证明 {DeathCertificateGenerator.TypeCode}, sealed by 卫健委 {DeathCertificateGenerator.Issuer}, 公安局 {DeathCertificateGenerator.Police}, 民政局 {DeathCertificateGenerator.CivilAffairs}"));
-        output.WriteLine($".NET {Environment.Version}, {threads} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {Environment.OSVersion}; {BenchSupport.LoadAverage()}");
+        output.WriteLine(BenchSupport.Machine());
         output.WriteLine();
 
         var root = Directory.CreateTempSubdirectory("elic-bench-ofd-");
@@ -89,9 +89,7 @@ internal static class OfdBenchmark
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"first start: {started.Elapsed.TotalSeconds:0.0} s (schema, demo departments, registry CA, seal maker, {startup.SealsMade} demo seals with their department keys)"));
 
-            var departments = services.GetRequiredService<DepartmentDirectory>();
-            var caller = await departments.ActAsAsync(UnifiedSocialCreditCode.Parse(DeathCertificateGenerator.Issuer), DepartmentRole.Issuer)
-                ?? throw new InvalidOperationException($"{DeathCertificateGenerator.Issuer} is not an issuer in the seeded departments.");
+            var caller = await BenchSupport.ActAsAsync(services, DeathCertificateGenerator.Issuer, DepartmentRole.Issuer);
             var ingest = services.GetRequiredService<IngestService>();
             var clock = services.GetRequiredService<TimeProvider>();
             var today = DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
@@ -123,7 +121,7 @@ internal static class OfdBenchmark
             // (b) The issuer alone, on the data the ingest stored.
             var catalog = services.GetRequiredService<LicenseCatalog>();
             catalog.TryGet(LicenseTypeCode.Parse(DeathCertificateGenerator.TypeCode), out var type);
-            var directory = (await departments.ListAsync()).ToDictionary(d => d.Code);
+            var directory = (await services.GetRequiredService<DepartmentDirectory>().ListAsync()).ToDictionary(d => d.Code);
             var contexts = services.GetRequiredService<IDbContextFactory<RegistryDbContext>>();
             List<(LicenseId Id, string DataJson, string Sha256)> stored;
             await using (var db = await contexts.CreateDbContextAsync())

@@ -66,7 +66,7 @@ for (var i = 0; i < args.Length; i++)
 var output = Console.Out;
 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"elic 归集 benchmark: {count:N0} × 营业执照 {BusinessLicenseGenerator.TypeCode} issued by {BusinessLicenseGenerator.Issuer}, streamed NDJSON, full validation"));
-output.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {Environment.OSVersion}");
+output.WriteLine(BenchSupport.Machine());
 output.WriteLine();
 
 var root = Directory.CreateTempSubdirectory("elic-bench-");

@@ -42,11 +42,8 @@ internal static class VerifyBenchmark
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataDirectory"] = root.FullName }).Build();
             await using var services = new ServiceCollection().AddLicenseRegistry(configuration).BuildServiceProvider();
             await services.GetRequiredService<RegistryInitializer>().InitializeAsync();
-            var departments = services.GetRequiredService<DepartmentDirectory>();
-            var issuer = await departments.ActAsAsync(UnifiedSocialCreditCode.Parse(DeathCertificateGenerator.Issuer), DepartmentRole.Issuer)
-                ?? throw new InvalidOperationException("no issuer");
-            var verifier = await departments.ActAsAsync(UnifiedSocialCreditCode.Parse("11500000MB1501018N"), DepartmentRole.Verifier)
-                ?? throw new InvalidOperationException("no verifier");
+            var issuer = await BenchSupport.ActAsAsync(services, DeathCertificateGenerator.Issuer, DepartmentRole.Issuer);
+            var verifier = await BenchSupport.ActAsAsync(services, DeathCertificateGenerator.Police, DepartmentRole.Verifier);
             var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
             var ids = new List<LicenseId>();
             await using (var stream = DeathCertificateGenerator.Ndjson("BENCH-V", 0, 20, today))
