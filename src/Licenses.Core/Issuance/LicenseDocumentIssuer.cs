@@ -59,18 +59,7 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, License
     }
 
     /// <summary>Renders, seals and stores the OFD and the PDF of one license version and returns their records (not yet saved), OFD first.</summary>
-    /// <exception cref="Errors.RegistryException">A signer has no valid seal, or the policy names an unknown department.</exception>
-    public Task<IReadOnlyList<LicenseDocumentRecord>> IssueAsync(
-        LicenseType type,
-        Department issuer,
-        IReadOnlyDictionary<UnifiedSocialCreditCode, Department> departments,
-        LicenseId id,
-        string dataJson,
-        DateTimeOffset at,
-        CancellationToken cancellationToken) =>
-        IssueAsync(type, issuer, departments, id, dataJson, at, VerificationPayload(id), pdf: true, cancellationToken);
-
-    /// <summary>As the other overload, with the text its QR code carries (the signed offline payload at 归集).</summary>
+    /// <remarks>The QR code carries <c>verificationPayload</c>: the signed offline payload at 归集, else <see cref="VerificationPayload"/>.</remarks>
     /// <exception cref="Errors.RegistryException">A signer has no valid seal, or the policy names an unknown department.</exception>
     public Task<IReadOnlyList<LicenseDocumentRecord>> IssueAsync(
         LicenseType type,

@@ -7,6 +7,7 @@ using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Identifiers;
 using ElectronicLicense.Licenses.Ingest;
+using ElectronicLicense.Licenses.Issuance;
 using ElectronicLicense.Licenses.Sealing;
 using ElectronicLicense.Licenses.Tests.Ingest;
 using ElectronicLicense.Seals.Ofd;
@@ -243,7 +244,7 @@ public class IssuedLicenseDocumentTests(IssuanceRegistry registry) : IClassFixtu
     {
         // Demo seals are made on first use, outside any write transaction, as the ingest does before storing.
         Assert.Null(await registry.Issuer.NotReadyAsync(type, issuer, registry.Departments, makeDemoSeals: true, CancellationToken.None));
-        var records = await registry.Issuer.IssueAsync(type, issuer, registry.Departments, id, dataJson, registry.Clock.GetUtcNow(), CancellationToken.None);
+        var records = await registry.Issuer.IssueAsync(type, issuer, registry.Departments, id, dataJson, registry.Clock.GetUtcNow(), LicenseDocumentIssuer.VerificationPayload(id), CancellationToken.None);
         var record = Assert.Single(records, r => r.Format == "ofd");
         Assert.Equal("issued", record.Origin);
         return await registry.ReadObjectAsync(record.Sha256);
