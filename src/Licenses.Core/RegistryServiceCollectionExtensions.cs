@@ -29,6 +29,7 @@ public static class RegistryServiceCollectionExtensions
         services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.Section));
         services.Configure<IngestOptions>(configuration.GetSection(IngestOptions.Section));
         services.Configure<DepartmentOptions>(configuration.GetSection(DepartmentOptions.Section));
+        services.Configure<Archiving.ArchiveOptions>(configuration.GetSection(Archiving.ArchiveOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton(sp => LicenseCatalog.Load(sp.GetRequiredService<IOptions<CatalogOptions>>().Value.SchemaDirectory));
@@ -71,7 +72,8 @@ public static class RegistryServiceCollectionExtensions
             sp.GetRequiredService<LicenseDocumentIssuer>(),
             sp.GetRequiredService<DepartmentDirectory>(),
             sp.GetRequiredService<OfflinePayloadIssuer>(),
-            sp.GetRequiredService<IAuditTrail>()));
+            sp.GetRequiredService<IAuditTrail>(),
+            sp.GetRequiredService<IOptions<Archiving.ArchiveOptions>>().Value.ArchiveOnIssue));
         services.AddLicenseVerification(configuration);
         services.AddSingleton(sp => new LicenseQueryService(
             Contexts(sp), sp.GetRequiredService<LicenseCatalog>(), Clock(sp), sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IAuditTrail>()));

@@ -33,6 +33,7 @@ public sealed class IngestService
     private readonly DepartmentDirectory? departments;
     private readonly Presentation.OfflinePayloadIssuer? payloads;
     private readonly IAuditTrail? audit;
+    private readonly bool archiveOnIssue;
 
     internal IngestService(
         IDbContextFactory<RegistryDbContext> contexts,
@@ -43,9 +44,11 @@ public sealed class IngestService
         LicenseDocumentIssuer? documents = null,
         DepartmentDirectory? departments = null,
         Presentation.OfflinePayloadIssuer? payloads = null,
-        IAuditTrail? audit = null)
+        IAuditTrail? audit = null,
+        bool archiveOnIssue = false)
     {
         this.audit = audit;
+        this.archiveOnIssue = archiveOnIssue;
         this.payloads = payloads;
         this.contexts = contexts;
         documentIssuer = documents;
@@ -336,6 +339,12 @@ public sealed class IngestService
         var offline = payloads is null ? null : await payloads.PrepareAsync(
             db, fresh.Select(f => (byKey[(f.Submission.Type.Code, f.Submission.Number)], f.Version)).ToList(), now, cancellationToken);
         await AttachDocumentsAsync(caller, fresh, directory, now, offline, cancellationToken);
+        if (archiveOnIssue)
+        {
+            // 办结即归档: the package is queued in this transaction, so no stored version can miss its archive.
+            db.ArchiveOutbox.AddRange(fresh.Select(f => Archiving.ArchiveQueue.Entry(f.Version.LicenseId.ToString(), Archiving.ArchiveQueue.Issued, string.Empty, now)));
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return results;

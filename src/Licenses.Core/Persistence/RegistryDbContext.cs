@@ -23,6 +23,9 @@ internal sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> opti
     public DbSet<AuditTreeHeadRecord> AuditTreeHeads => Set<AuditTreeHeadRecord>();
     public DbSet<StatusListRecord> StatusLists => Set<StatusListRecord>();
     public DbSet<StatusListEntryRecord> StatusListEntries => Set<StatusListEntryRecord>();
+    public DbSet<ArchiveOutboxRecord> ArchiveOutbox => Set<ArchiveOutboxRecord>();
+    public DbSet<ArchivePackageRecord> ArchivePackages => Set<ArchivePackageRecord>();
+    public DbSet<ArchiveExportRecord> ArchiveExports => Set<ArchiveExportRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);

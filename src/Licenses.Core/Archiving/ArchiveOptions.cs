@@ -1,0 +1,26 @@
+namespace ElectronicLicense.Licenses.Archiving;
+
+/// <summary>Electronic archives (configuration section <c>Archives</c>); the store itself is <c>Archives:Store</c>.</summary>
+public sealed class ArchiveOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "Archives";
+
+    /// <summary>办结即归档: queue a package for every license version stored (default true).</summary>
+    public bool ArchiveOnIssue { get; set; } = true;
+
+    /// <summary>Run the archive worker in this process (default true; turn off on all but one instance if you prefer).</summary>
+    public bool RunWorker { get; set; } = true;
+
+    /// <summary>How often the worker looks for due packages and export jobs when idle.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long after a version is stored its package is made, so that the ingest and issue audit events are in the log first.</summary>
+    public TimeSpan SettleDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Attempts before a queued package is left failed for an operator to look at.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>The archiving organisation named in <c>bag-info.txt</c> (Source-Organization) and the metadata (归档机构).</summary>
+    public string SourceOrganization { get; set; } = "电子证照库";
+}
