@@ -20,7 +20,4 @@ public sealed class ArchiveOptions
 
     /// <summary>Attempts before a queued package is left failed for an operator to look at.</summary>
     public int MaxAttempts { get; set; } = 8;
-
-    /// <summary>The archiving organisation named in <c>bag-info.txt</c> (Source-Organization) and the metadata (归档机构).</summary>
-    public string SourceOrganization { get; set; } = "电子证照库";
 }

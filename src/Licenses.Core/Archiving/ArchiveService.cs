@@ -1,0 +1,442 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using ElectronicLicense.Licenses.Archiving.BagIt;
+using ElectronicLicense.Licenses.Audit;
+using ElectronicLicense.Licenses.Catalog;
+using ElectronicLicense.Licenses.Departments;
+using ElectronicLicense.Licenses.Errors;
+using ElectronicLicense.Licenses.Identifiers;
+using ElectronicLicense.Licenses.Persistence;
+using ElectronicLicense.Licenses.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ElectronicLicense.Licenses.Archiving;
+
+/// <summary>A package the registry has archived.</summary>
+/// <param name="LicenseId">The 证照标识 of the version it archives.</param>
+/// <param name="CaseNumber">The closed case it was made for, or empty for the package made at issue.</param>
+/// <param name="Location">Where its bag is: folder or <c>s3://bucket/prefix</c>.</param>
+/// <param name="BagName">The bag's base directory name.</param>
+/// <param name="PackageSha256">SHA-256 of its <c>tagmanifest-sha256.txt</c>, registered at archiving.</param>
+/// <param name="ArchivalCode">档号.</param>
+/// <param name="FileCount">Payload files.</param>
+/// <param name="Bytes">Payload bytes.</param>
+/// <param name="Retention">保管期限: 永久, 30年 or 10年.</param>
+/// <param name="RetainUntil">Kept at least until then (null for 永久, which is a legal hold).</param>
+/// <param name="RetentionEnforced">Whether the store enforces the retention (S3 object lock) or only records it.</param>
+/// <param name="ArchivedAt">When it was archived.</param>
+public sealed record ArchivedPackage(
+    string LicenseId,
+    string CaseNumber,
+    string Location,
+    string BagName,
+    string PackageSha256,
+    string ArchivalCode,
+    int FileCount,
+    long Bytes,
+    string Retention,
+    DateTimeOffset? RetainUntil,
+    bool RetentionEnforced,
+    DateTimeOffset ArchivedAt);
+
+/// <summary>
+/// Electronic archives: makes the BagIt package of a license version (办结即归档, from the outbox or on demand), stores it in the
+/// archive store with its retention, exports selections of packages, and runs 四性检测 on any package.
+/// </summary>
+public sealed class ArchiveService
+{
+    private const int PageSize = 500;
+
+    private readonly IDbContextFactory<RegistryDbContext> contexts;
+    private readonly LicenseCatalog catalog;
+    private readonly ArchivePackageBuilder builder;
+    private readonly ArchiveContentInspector inspector;
+    private readonly ArchiveBlobStore store;
+    private readonly ArchiveQueue queue;
+    private readonly ArchiveExportJobs jobs;
+    private readonly IAuditTrail audit;
+    private readonly DepartmentDirectory departments;
+    private readonly TimeProvider clock;
+
+    internal ArchiveService(
+        IDbContextFactory<RegistryDbContext> contexts,
+        LicenseCatalog catalog,
+        ArchivePackageBuilder builder,
+        ArchiveContentInspector inspector,
+        ArchiveBlobStore store,
+        ArchiveQueue queue,
+        ArchiveExportJobs jobs,
+        IAuditTrail audit,
+        DepartmentDirectory departments,
+        TimeProvider clock)
+    {
+        this.departments = departments;
+        this.contexts = contexts;
+        this.catalog = catalog;
+        this.builder = builder;
+        this.inspector = inspector;
+        this.store = store;
+        this.queue = queue;
+        this.jobs = jobs;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /// <summary>Where packages are stored: a folder or <c>s3://bucket/prefix</c>.</summary>
+    public string StoreLocation => store.Location;
+
+    /// <summary>Archives one license version now, or returns its package when it is already archived (idempotent).</summary>
+    /// <param name="licenseId">The version's 证照标识.</param>
+    /// <param name="caseNumber">The closed case it is archived for, or empty for the package made at issue.</param>
+    /// <param name="cancellationToken">Cancels before the package is recorded; files already stored are rewritten identically next time.</param>
+    /// <exception cref="RegistryException">No such license version.</exception>
+    public async Task<ArchivedPackage> ArchiveAsync(LicenseId licenseId, string caseNumber = "", CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(licenseId);
+        caseNumber ??= string.Empty;
+        if (await FindAsync(licenseId, caseNumber, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        var content = await builder.BuildAsync(licenseId, caseNumber.Length == 0 ? null : caseNumber, cancellationToken);
+        var now = clock.GetUtcNow();
+        var enforced = await store.EnforcesRetentionAsync(cancellationToken);
+        var retainUntil = RetainUntil(content.Retention, now);
+        var prefix = StoreKey(licenseId, caseNumber, content.BaseDirectory);
+        var target = new BlobBagTarget(store, prefix, new BlobRetention(retainUntil, LegalHold: retainUntil is null));
+
+        // Every file is stored and read back before the package is recorded: a failure part-way leaves files but no record,
+        // and the next attempt rewrites the same keys.
+        var writer = new BagWriter(target);
+        foreach (var entry in content.Payload)
+        {
+            await using var stream = await entry.OpenAsync(cancellationToken);
+            var written = await writer.AddPayloadAsync(entry.Path, stream, cancellationToken);
+            if (written.Sha256 != entry.Sha256)
+            {
+                throw new InvalidOperationException($"{entry.Path} of {licenseId} changed while it was archived.");
+            }
+        }
+
+        var result = await writer.CompleteAsync(content.BagInfo, DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
+        var record = new ArchivePackageRecord
+        {
+            LicenseId = licenseId.Value,
+            CaseNumber = caseNumber,
+            StoreKey = prefix,
+            PackageSha256 = result.PackageDigest,
+            ArchivalCode = content.ArchivalCode,
+            FileCount = result.PayloadCount,
+            Bytes = result.PayloadBytes,
+            Retention = ArchiveLayout.RetentionName(content.Retention),
+            RetainUntilUtc = retainUntil?.UtcDateTime,
+            RetentionEnforced = enforced,
+            ArchivedAtUtc = now.UtcDateTime,
+        };
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            db.ArchivePackages.Add(record);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (await FindAsync(licenseId, caseNumber, CancellationToken.None) is { } raced)
+        {
+            // Another worker recorded the same package first; the files are identical.
+            return raced;
+        }
+
+        await audit.AppendAsync(new AuditEntry
+        {
+            Action = AuditActions.Archive,
+            Outcome = AuditOutcome.Success,
+            ActorKind = AuditActorKind.System,
+            LicenseId = licenseId.Value,
+            TypeCode = licenseId.TypeCode.Value,
+            CaseNumber = caseNumber.Length == 0 ? null : caseNumber,
+            Detail = $"archived sha256:{result.PackageDigest}",
+        }, CancellationToken.None);
+        return View(record);
+    }
+
+    /// <summary>The package of a license version, or null when it is not archived (yet).</summary>
+    public async Task<ArchivedPackage?> FindAsync(LicenseId licenseId, string caseNumber = "", CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(licenseId);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var id = licenseId.Value;
+        var record = await db.ArchivePackages.AsNoTracking()
+            .SingleOrDefaultAsync(p => p.LicenseId == id && p.CaseNumber == (caseNumber ?? string.Empty), cancellationToken);
+        return record is null ? null : View(record);
+    }
+
+    /// <summary>Reads a stored package's files.</summary>
+    public IBagSource Open(ArchivedPackage package)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        return new BlobBagSource(store, StoreKey(LicenseId.Parse(package.LicenseId), package.CaseNumber, package.BagName));
+    }
+
+    /// <summary>Makes the packages the outbox holds that are due, at most <paramref name="max"/>; returns how many it handled.</summary>
+    public Task<int> ProcessQueueAsync(int max, CancellationToken cancellationToken = default) =>
+        queue.ProcessDueAsync((id, caseNumber, token) => ArchiveAsync(LicenseId.Parse(id), caseNumber, token), max, cancellationToken);
+
+    /// <summary>Packages queued and not yet made, and those given up after every attempt failed.</summary>
+    public Task<(int Pending, int GaveUp)> QueueCountsAsync(CancellationToken cancellationToken = default) => queue.CountAsync(cancellationToken);
+
+    /// <summary>办结即归档 at case closure: queues a package, marked with the case number, of each license version the case used.</summary>
+    /// <exception cref="RegistryException">The case number is empty or too long, or a license is not registered.</exception>
+    public async Task CloseCaseAsync(DepartmentIdentity caller, string caseNumber, IReadOnlyCollection<LicenseId> licenses, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(licenses);
+        if (string.IsNullOrWhiteSpace(caseNumber) || caseNumber.Length > 64 || caseNumber.Any(char.IsControl))
+        {
+            throw RegistryException.Validation("/caseNumber", "the case number (办件编号) must be 1–64 characters without control characters");
+        }
+
+        if (licenses.Count is 0 or > 1000)
+        {
+            throw RegistryException.Validation("/licenseIds", "give 1–1000 证照标识 the case used");
+        }
+
+        var ids = licenses.Select(l => l.Value).Distinct().ToList();
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var known = await db.LicenseVersions.AsNoTracking().Where(v => ids.Contains(v.LicenseId.Value)).Select(v => v.LicenseId).ToListAsync(cancellationToken);
+            var missing = ids.Except(known.Select(k => k.Value)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new RegistryException(RegistryErrorCodes.LicenseNotFound, $"{missing.Count} of the licenses are not registered.",
+                    missing.Select(m => new FieldError($"/licenseIds/{ids.IndexOf(m)}", $"no license version {m} is registered")).ToList());
+            }
+        }
+
+        await queue.EnqueueAsync(ids, ArchiveQueue.CaseClosed, caseNumber.Trim(), cancellationToken);
+        foreach (var id in ids)
+        {
+            await audit.AppendAsync(caller.Entry(AuditActions.Archive, AuditOutcome.Success) with
+            {
+                LicenseId = id,
+                TypeCode = LicenseId.Parse(id).TypeCode.Value,
+                CaseNumber = caseNumber.Trim(),
+                Detail = "case-closed queued",
+            }, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Counts the license versions a selection takes.</summary>
+    public async Task<int> CountAsync(ArchiveSelection selection, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await Select(db, selection).CountAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Exports a selection: each license version's package (archived now if it was not yet) is copied file by file to the bag
+    /// target <paramref name="targets"/> gives for its base directory name. Streams: one package in flight, constant memory.
+    /// </summary>
+    /// <param name="caller">The archivist; each exported package is audited in their name.</param>
+    /// <param name="selection">What to export.</param>
+    /// <param name="targets">The target for one bag, by its base directory name.</param>
+    /// <param name="exportName">Names the export in the audit log (a job id, or <c>cli</c>).</param>
+    /// <param name="cancellationToken">Stops between files.</param>
+    public async IAsyncEnumerable<ArchiveExportItem> ExportAsync(
+        DepartmentIdentity caller,
+        ArchiveSelection selection,
+        Func<string, IBagTarget> targets,
+        string exportName,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(selection);
+        ArgumentNullException.ThrowIfNull(targets);
+        long after = 0;
+        while (true)
+        {
+            List<(long Id, LicenseId LicenseId)> page;
+            await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+            {
+                var from = after;
+                page = (await Select(db, selection).Where(v => v.Id > from).OrderBy(v => v.Id).Take(PageSize)
+                    .Select(v => new { v.Id, v.LicenseId }).ToListAsync(cancellationToken))
+                    .Select(v => (v.Id, v.LicenseId)).ToList();
+            }
+
+            foreach (var (id, licenseId) in page)
+            {
+                after = id;
+                yield return await ExportOneAsync(caller, licenseId, targets, exportName, cancellationToken);
+            }
+
+            if (page.Count < PageSize)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>Runs 四性检测 on a package: BagIt validation, the content checks and, for packages this registry archived, the registered digest.</summary>
+    /// <param name="bag">The package.</param>
+    /// <param name="trustAnchors">CA certificates to check signatures against; null to use those archived in the package (the report says which).</param>
+    /// <param name="compareWithRegistry">Look the package up in this registry to compare its digest; when false the check is reported not run.</param>
+    /// <param name="cancellationToken">Cancels the checks.</param>
+    public async Task<ArchiveReport> InspectAsync(
+        IBagSource bag, IReadOnlyList<X509Certificate2>? trustAnchors = null, bool compareWithRegistry = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bag);
+        return await Inspection.RunAsync(bag, inspector, trustAnchors,
+            compareWithRegistry ? RegisteredDigestAsync : null, clock, cancellationToken);
+    }
+
+    /// <summary>Runs 四性检测 on a package without a registry (the command line's <c>elic archive validate</c>).</summary>
+    public static Task<ArchiveReport> InspectOfflineAsync(
+        IBagSource bag, IReadOnlyList<X509Certificate2>? trustAnchors, TimeProvider clock, CancellationToken cancellationToken = default) =>
+        Inspection.RunAsync(bag, new ArchiveContentInspector(clock), trustAnchors, null, clock, cancellationToken);
+
+    /// <summary>Queues an export job for an archivist; the archive worker runs it into <c>exports/{job}/</c> of the archive store.</summary>
+    public async Task<ArchiveExportJob> CreateExportJobAsync(DepartmentIdentity caller, ArchiveSelection selection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(selection);
+        var job = await jobs.CreateAsync(caller, selection, cancellationToken);
+        await audit.AppendAsync(caller.Entry(AuditActions.Archive, AuditOutcome.Success) with
+        {
+            LicenseId = selection.LicenseId?.Value,
+            TypeCode = (selection.LicenseId?.TypeCode ?? selection.TypeCode)?.Value,
+            Detail = $"export {job.Id} queued",
+        }, CancellationToken.None);
+        return job;
+    }
+
+    /// <summary>An export job the caller may see (its own department's; an admin sees all), or null.</summary>
+    public Task<ArchiveExportJob?> FindExportJobAsync(DepartmentIdentity caller, string jobId, CancellationToken cancellationToken = default) =>
+        jobId.Length is > 0 and <= 40 ? jobs.FindAsync(caller, jobId, cancellationToken) : Task.FromResult<ArchiveExportJob?>(null);
+
+    /// <summary>The bag names of a job's exported packages, in order.</summary>
+    public async IAsyncEnumerable<string> ExportedBagsAsync(ArchiveExportJob job, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        const string marker = "/tagmanifest-sha256.txt";
+        await foreach (var blob in store.ListAsync(job.StorePrefix, cancellationToken))
+        {
+            var rest = blob.Key[job.StorePrefix.Length..];
+            if (rest.EndsWith(marker, StringComparison.Ordinal) && rest.IndexOf('/', StringComparison.Ordinal) == rest.Length - marker.Length)
+            {
+                yield return rest[..^marker.Length];
+            }
+        }
+    }
+
+    /// <summary>Reads one exported package of a job.</summary>
+    public IBagSource OpenExported(ArchiveExportJob job, string bagName)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return new BlobBagSource(store, job.StorePrefix + bagName + "/");
+    }
+
+    /// <summary>Runs the oldest queued export job into <c>exports/{job}/</c> of the archive store; false when none was queued.</summary>
+    public Task<bool> RunNextExportJobAsync(CancellationToken cancellationToken = default) =>
+        jobs.RunNextAsync(ExportJobAsync, CountAsync, cancellationToken);
+
+    private async IAsyncEnumerable<ArchiveExportItem> ExportJobAsync(ArchiveExportJob job, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // The requester acts again as it asked: archivist, or admin for a department with that role only.
+        var code = UnifiedSocialCreditCode.Parse(job.RequestedBy);
+        var caller = await departments.ActAsAsync(code, DepartmentRole.Archivist, cancellationToken)
+            ?? await departments.ActAsAsync(code, DepartmentRole.Admin, cancellationToken)
+            ?? throw new InvalidOperationException("The department that asked for the export no longer has the archivist or admin role.");
+        await foreach (var item in ExportAsync(caller, job.Selection, bagName => new BlobBagTarget(store, job.StorePrefix + bagName + "/"), "export " + job.Id, cancellationToken))
+        {
+            yield return item;
+        }
+    }
+
+    private async Task<ArchiveExportItem> ExportOneAsync(DepartmentIdentity caller, LicenseId licenseId, Func<string, IBagTarget> targets, string exportName, CancellationToken cancellationToken)
+    {
+        var bagName = ArchiveLayout.BaseDirectory(licenseId);
+        try
+        {
+            var package = await ArchiveAsync(licenseId, string.Empty, cancellationToken);
+            var source = Open(package);
+            var target = targets(package.BagName);
+            long bytes = 0;
+            await foreach (var file in source.ListFilesAsync(cancellationToken))
+            {
+                await using var content = await source.OpenAsync(file.RelativePath, cancellationToken)
+                    ?? throw new InvalidOperationException($"The archive store lost {file.RelativePath} of {licenseId}.");
+                await target.WriteAsync(file.RelativePath, content, cancellationToken);
+                bytes += file.Length;
+            }
+
+            await audit.AppendAsync(caller.Entry(AuditActions.Archive, AuditOutcome.Success) with
+            {
+                LicenseId = licenseId.Value,
+                TypeCode = licenseId.TypeCode.Value,
+                Detail = $"{exportName} sha256:{package.PackageSha256}",
+            }, CancellationToken.None);
+            return new ArchiveExportItem(licenseId.Value, package.BagName, package.PackageSha256, bytes, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await audit.AppendAsync(caller.Entry(AuditActions.Archive, AuditOutcome.Failed) with
+            {
+                LicenseId = licenseId.Value,
+                TypeCode = licenseId.TypeCode.Value,
+                Detail = $"{exportName} {e.GetType().Name}",
+            }, CancellationToken.None);
+            return new ArchiveExportItem(licenseId.Value, bagName, null, 0, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private async Task<(string? Registered, string? Reason)> RegisteredDigestAsync(string licenseId, string caseNumber, CancellationToken cancellationToken)
+    {
+        if (!LicenseId.TryParse(licenseId, out var id, out _))
+        {
+            return (null, "its External-Identifier is not a 证照标识");
+        }
+
+        var package = await FindAsync(id, caseNumber, cancellationToken);
+        return package is null ? (null, "this registry has no package of that license version") : (package.PackageSha256, null);
+    }
+
+    private static IQueryable<LicenseVersionRecord> Select(RegistryDbContext db, ArchiveSelection selection)
+    {
+        if (selection.LicenseId is { } id)
+        {
+            return db.LicenseVersions.AsNoTracking().Where(v => v.LicenseId == id);
+        }
+
+        var type = selection.TypeCode!;
+        DateOnly from = selection.IssuedFrom!.Value, to = selection.IssuedTo!.Value;
+        return db.LicenseVersions.AsNoTracking()
+            .Where(v => v.IssueDate >= from && v.IssueDate <= to && db.Licenses.Any(l => l.Id == v.LicenseRecordId && l.TypeCode == type));
+    }
+
+    private static string StoreKey(LicenseId licenseId, string caseNumber, string bagName) =>
+        caseNumber.Length == 0
+            ? $"packages/{licenseId.TypeCode.Value}/{bagName}/"
+            : $"cases/{Convert.ToHexStringLower(Encoding.UTF8.GetBytes(caseNumber))}/{bagName}/";
+
+    private static DateTimeOffset? RetainUntil(RetentionPeriod retention, DateTimeOffset now) => retention switch
+    {
+        RetentionPeriod.ThirtyYears => now.AddYears(30),
+        RetentionPeriod.TenYears => now.AddYears(10),
+        _ => null,
+    };
+
+    private ArchivedPackage View(ArchivePackageRecord r) => new(
+        r.LicenseId,
+        r.CaseNumber,
+        BlobBagSource.Describe(store, r.StoreKey),
+        r.StoreKey.TrimEnd('/')[(r.StoreKey.TrimEnd('/').LastIndexOf('/') + 1)..],
+        r.PackageSha256,
+        r.ArchivalCode,
+        r.FileCount,
+        r.Bytes,
+        r.Retention,
+        r.RetainUntilUtc is { } until ? new DateTimeOffset(until, TimeSpan.Zero) : null,
+        r.RetentionEnforced,
+        new DateTimeOffset(r.ArchivedAtUtc, TimeSpan.Zero));
+}
