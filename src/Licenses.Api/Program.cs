@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using ElectronicLicense.Api.Archives;
 using ElectronicLicense.Api.Audit;
 using ElectronicLicense.Api.Authentication;
 using ElectronicLicense.Api.Catalog;
@@ -40,6 +41,7 @@ builder.Services.AddAuthorizationBuilder()
     .AddPolicy(Policies.Issuer, p => p.RequireRole("issuer"))
     .AddPolicy(Policies.IssuerOrAdmin, p => p.RequireRole("issuer", "admin"))
     .AddPolicy(Policies.Admin, p => p.RequireRole("admin"))
+    .AddPolicy(Policies.ArchivistOrAdmin, p => p.RequireRole("archivist", "admin"))
     .AddPolicy(Policies.AnyDepartment, p => p.RequireRole("issuer", "verifier", "archivist", "admin"))
     .AddPolicy(Policies.Holder, p => p.RequireRole(HolderClaims.Role));
 builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
@@ -108,6 +110,7 @@ app.MapSharingApi();
 app.MapVerificationsApi();
 app.MapAuditApi();
 app.MapPresentationApi();
+app.MapArchivesApi();
 app.MapGet("/", () => TypedResults.Redirect("/openapi/v1.json")).ExcludeFromDescription();
 
 await app.RunAsync();

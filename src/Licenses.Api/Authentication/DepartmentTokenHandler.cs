@@ -65,5 +65,6 @@ internal static class Policies
     public const string IssuerOrAdmin = "issuer-or-admin";
     public const string AnyDepartment = "any-department";
     public const string Admin = "admin";
+    public const string ArchivistOrAdmin = "archivist-or-admin";
     public const string Holder = "holder";
 }

@@ -19,7 +19,8 @@ internal static class ProblemResults
         RegistryErrorCodes.PresentationGone => StatusCodes.Status410Gone,
         RegistryErrorCodes.ContentConflict or RegistryErrorCodes.InvalidStatusTransition => StatusCodes.Status409Conflict,
         RegistryErrorCodes.LicenseNotFound or RegistryErrorCodes.LicenseTypeNotFound
-            or RegistryErrorCodes.SealNotFound or RegistryErrorCodes.DocumentNotFound or RegistryErrorCodes.StatusListNotFound => StatusCodes.Status404NotFound,
+            or RegistryErrorCodes.SealNotFound or RegistryErrorCodes.DocumentNotFound or RegistryErrorCodes.StatusListNotFound
+            or RegistryErrorCodes.ArchiveNotFound => StatusCodes.Status404NotFound,
         RegistryErrorCodes.SignaturePolicyViolation => StatusCodes.Status409Conflict,
         RegistryErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         RegistryErrorCodes.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
@@ -43,6 +44,7 @@ internal static class ProblemResults
         RegistryErrorCodes.SealNotFound => "Seal not found",
         RegistryErrorCodes.DocumentNotFound => "Document not found",
         RegistryErrorCodes.StatusListNotFound => "Status list not found",
+        RegistryErrorCodes.ArchiveNotFound => "Archive package not found",
         RegistryErrorCodes.SignaturePolicyViolation => "Signature policy not satisfied",
         RegistryErrorCodes.PayloadTooLarge => "Body too large",
         RegistryErrorCodes.UnsupportedMediaType => "Unsupported media type",

@@ -62,4 +62,7 @@ public static class RegistryErrorCodes
     public const string InvalidParameter = "invalid-parameter";
     /// <summary>No status list has this id, or the license version has no offline payload.</summary>
     public const string StatusListNotFound = "status-list-not-found";
+
+    /// <summary>No package of that license version is archived (yet).</summary>
+    public const string ArchiveNotFound = "archive-not-found";
 }
