@@ -44,6 +44,9 @@ internal sealed class ArchiveContentInspector
         (ArchiveCheckIds.AuditProofs, ArchiveProperty.Security),
     ];
 
+    /// <summary>The PREMIS event types every archived document has (written by <see cref="ArchivePackageBuilder"/>).</summary>
+    internal static readonly IReadOnlyList<string> PremisEventTypes = ["ingestion", "digest calculation", "signature validation", "format identification"];
+
     private readonly TimeProvider clock;
     private readonly string? clamscan;
 
@@ -331,7 +334,9 @@ internal sealed class ArchiveContentInspector
             var format = ArchiveFormats.Identify(bytes, ArchiveFormats.FromExtension(entry.Path));
             if (!string.Equals(ArchiveFormats.MetadataName(format), entry.Format, StringComparison.OrdinalIgnoreCase))
             {
-                differences.Add($"its bytes are {Describe(format)}, the metadata records 格式 {entry.Format}");
+                // Quote the recorded value only when it is one of the known names: anything else may be holder data.
+                var recorded = entry.Format is "OFD" or "PDF" ? "格式 " + entry.Format : "a 格式 that is neither OFD nor PDF";
+                differences.Add($"its bytes are {Describe(format)}, the metadata records {recorded}");
             }
 
             if (differences.Count > 0)
@@ -541,6 +546,30 @@ internal sealed class ArchiveContentInspector
             }
         }
 
+        if (package.Get(ArchiveLayout.Premis) is not { } premisBytes)
+        {
+            findings.Add(Fail(id, ArchiveProperty.Integrity, "the PREMIS event list is missing", ArchiveLayout.Premis));
+        }
+        else
+        {
+            // Each document's preservation events: ingestion, digest calculation, signature validation, format identification.
+            using var reader = XmlReader.Create(new MemoryStream(premisBytes, writable: false), ArchiveFormats.SafeXml());
+            var premis = XDocument.Load(reader);
+            XNamespace ns = "http://www.loc.gov/premis/v3";
+            var events = premis.Root?.Name == ns + "premis" ? premis.Root.Elements(ns + "event").ToList() : [];
+            foreach (var file in package.CatalogueFiles)
+            {
+                var linked = file.Path.StartsWith("data/", StringComparison.Ordinal) ? file.Path["data/".Length..] : file.Path;
+                var types = events.Where(e => e.Descendants(ns + "linkingObjectIdentifierValue").Any(v => v.Value == linked))
+                    .Select(e => e.Element(ns + "eventType")?.Value).ToHashSet(StringComparer.Ordinal);
+                var missing = PremisEventTypes.Where(t => !types.Contains(t)).ToList();
+                if (missing.Count > 0)
+                {
+                    findings.Add(Fail(id, ArchiveProperty.Integrity, $"the PREMIS event list lacks this document's {string.Join(", ", missing)} event(s)", file.Path));
+                }
+            }
+        }
+
         return findings;
 
         static string? LeafAction(string? leaf)
@@ -736,7 +765,7 @@ internal sealed class ArchiveContentInspector
         ArchiveCheckIds.Attributes => $"each of the {package.CatalogueFiles.Count} catalogued document(s) has the length, SHA-256, SM3 and format the metadata records",
         ArchiveCheckIds.Catalogue => $"the package holds exactly the {package.CatalogueFiles.Count} document(s) the catalogue lists",
         ArchiveCheckIds.MetadataElements => $"all {ArchiveMetadata.RequiredElements.Count} required metadata elements are present and non-empty",
-        ArchiveCheckIds.ProcessTrail => "ingest and issue events, signatures, the verification at archiving time and the status history are present",
+        ArchiveCheckIds.ProcessTrail => "ingest and issue events, signatures, the verification at archiving time, the status history and each document's PREMIS events are present",
         ArchiveCheckIds.Formats => $"all {package.Files.Count} payload file(s) are, by their bytes, the format their names declare",
         ArchiveCheckIds.MetadataSchema => $"{ArchiveLayout.Metadata} validates against {ArchiveLayout.Schema}",
         ArchiveCheckIds.NoEncryption => "no document is encrypted or password-protected",

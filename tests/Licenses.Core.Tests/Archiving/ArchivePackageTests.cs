@@ -390,7 +390,7 @@ public sealed class ArchivePackageTests(IssuanceRegistry registry) : IClassFixtu
                              .Select(Encoding.UTF8.GetBytes))
                      select (target, bytes)).ToArbitrary();
 
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(40), Prop.ForAll(cases, c =>
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(60), Prop.ForAll(cases, c =>
         {
             File.WriteAllBytes(built.File(c.target), c.bytes);
             try
