@@ -152,6 +152,40 @@ public sealed class ArchivePackageTests(IssuanceRegistry registry) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_revoked_license_archives_its_status_history_and_only_its_own_audit_events()
+    {
+        var first = await BuildAsync();
+        var issuer = await registry.ActAsAsync(first.Id.Issuer.Value, DepartmentRole.Issuer);
+        await registry.Services.GetRequiredService<Registry.LifecycleService>()
+            .ChangeStatusAsync(issuer, first.Id, Registry.LifecycleAction.Revoke, "cancelled", note: null);
+        var other = await BuildAsync();
+
+        var content = await Builder.BuildAsync(first.Id);
+        var files = new Dictionary<string, byte[]>();
+        foreach (var entry in content.Payload)
+        {
+            await using var stream = await entry.OpenAsync(CancellationToken.None);
+            using var memory = new MemoryStream();
+            await stream.CopyToAsync(memory);
+            files[entry.Path] = memory.ToArray();
+        }
+
+        var history = JsonNode.Parse(files[ArchiveLayout.StatusHistory])!;
+        var changes = history["statusChanges"]!.AsArray();
+        Assert.Equal(2, changes.Count);
+        Assert.Equal(["有效", "注销"], changes.Select(c => (string)c!["to"]!));
+        Assert.Equal("cancelled", (string)changes[1]!["reasonCode"]!);
+        var metadata = XDocument.Load(new MemoryStream(files[ArchiveLayout.Metadata])).Root!;
+        Assert.Equal("注销", metadata.Element(ArchiveMetadata.Namespace + "状态")!.Value);
+
+        var leaves = JsonNode.Parse(files[ArchiveLayout.AuditExtract])!["events"]!.AsArray()
+            .Select(e => JsonNode.Parse(Convert.FromBase64String((string)e!["leaf"]!))!).ToList();
+        Assert.Contains(leaves, l => (string)l["action"]! == "license.status");
+        Assert.All(leaves, l => Assert.Equal(first.Id.Value, (string)l["license"]!));
+        Assert.DoesNotContain(leaves, l => (string)l["license"]! == other.Id.Value);
+    }
+
+    [Fact]
     public async Task The_metadata_validates_with_xmllint_and_the_catalogue_digests_agree_with_sha256sum_and_openssl_sm3()
     {
         var built = await BuildAsync();
