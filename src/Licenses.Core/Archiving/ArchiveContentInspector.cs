@@ -75,10 +75,11 @@ internal sealed class ArchiveContentInspector
         Run(findings, ArchiveCheckIds.MetadataSchema, () => MetadataSchema(package));
         Run(findings, ArchiveCheckIds.MetadataElements, () => MetadataElements(package));
         Run(findings, ArchiveCheckIds.Catalogue, () => Catalogue(package));
+        // Signatures first: their verification computes each document's digests, which the attribute check then reuses.
+        Run(findings, ArchiveCheckIds.Signatures, () => Signatures(package, trustAnchors));
         Run(findings, ArchiveCheckIds.Attributes, () => Attributes(package));
         Run(findings, ArchiveCheckIds.Formats, () => Formats(package));
         Run(findings, ArchiveCheckIds.NoEncryption, () => NoEncryption(package));
-        Run(findings, ArchiveCheckIds.Signatures, () => Signatures(package, trustAnchors));
         Run(findings, ArchiveCheckIds.ProcessTrail, () => ProcessTrail(package));
         Run(findings, ArchiveCheckIds.Content, () => Content(package));
         Run(findings, ArchiveCheckIds.AuditProofs, () => AuditProofs(package));
@@ -115,6 +116,20 @@ internal sealed class ArchiveContentInspector
         public IEnumerable<string> Documents => Files.Keys.Concat(Unread.Keys).Where(p => p.StartsWith(ArchiveLayout.DocumentsFolder, StringComparison.Ordinal)).Order(StringComparer.Ordinal);
 
         public byte[]? Get(string path) => Files.GetValueOrDefault(path);
+
+        /// <summary>Lower-case hex SHA-256 and SM3 of documents, as computed by whichever check read them first.</summary>
+        public Dictionary<string, (string Sha256, string Sm3)> Digests { get; } = new(StringComparer.Ordinal);
+
+        public (string Sha256, string Sm3) DigestsOf(string path, byte[] bytes)
+        {
+            if (!Digests.TryGetValue(path, out var digests))
+            {
+                digests = (Convert.ToHexStringLower(SHA256.HashData(bytes)), Convert.ToHexStringLower(Sm3.Hash(bytes)));
+                Digests[path] = digests;
+            }
+
+            return digests;
+        }
     }
 
     private static async Task<Package> LoadAsync(IBagSource bag, List<ArchiveCheck> findings, CancellationToken cancellationToken)
@@ -321,12 +336,13 @@ internal sealed class ArchiveContentInspector
                 differences.Add($"大小 is {bytes.LongLength}, the metadata records {entry.Length}");
             }
 
-            if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), entry.Sha256, StringComparison.OrdinalIgnoreCase))
+            var (sha256, sm3) = package.DigestsOf(entry.Path, bytes);
+            if (!string.Equals(sha256, entry.Sha256, StringComparison.OrdinalIgnoreCase))
             {
                 differences.Add("its SHA-256 differs from the metadata's");
             }
 
-            if (!string.Equals(Convert.ToHexStringLower(Sm3.Hash(bytes)), entry.Sm3, StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(sm3, entry.Sm3, StringComparison.OrdinalIgnoreCase))
             {
                 differences.Add("its SM3 differs from the metadata's");
             }
@@ -432,6 +448,9 @@ internal sealed class ArchiveContentInspector
                 findings.Add(Fail(id, ArchiveProperty.Authenticity, "the document is neither an OFD nor a PDF, so its signatures cannot be verified", path));
                 continue;
             }
+
+            // The verifiers hash exactly the bytes they verified.
+            package.Digests[path] = (report.Sha256, report.Sm3);
 
             var pushed = package.CatalogueFiles.FirstOrDefault(f => f.Path == path)?.Origin == ArchiveMetadata.Pushed;
             if (pushed && report.Signatures.Count == 0)

@@ -41,6 +41,8 @@ internal sealed class ArchivePackageBuilder(
     private static readonly JsonWriterOptions IndentedJson = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly XNamespace Premis = "http://www.loc.gov/premis/v3";
 
+    private volatile SignedTreeHead? lastHead;
+
     /// <summary>Builds the package content of the version <paramref name="licenseId"/> names (its 证照标识 carries the version).</summary>
     /// <param name="licenseId">The version's 证照标识.</param>
     /// <param name="caseNumber">The case number when archived at case closure (办结), written as Bag-Group-Identifier and 归档案件号.</param>
@@ -226,8 +228,15 @@ internal sealed class ArchivePackageBuilder(
     private async Task<byte[]> AuditExtractAsync(IReadOnlyCollection<string> licenseIds, CancellationToken cancellationToken)
     {
         var events = await audit.ForLicenseAsync(licenseIds, cancellationToken);
-        // Asked for after the events: it covers every one of them.
-        var head = await audit.LatestTreeHeadAsync(cancellationToken);
+        // One head serves every package whose events it covers, so a batch export does not sign a head per package;
+        // a fresh one is asked for (after the events were read, so it covers them) only when the last one does not.
+        var head = lastHead;
+        if (head is null || (events.Count > 0 && events[^1].Index >= head.TreeSize))
+        {
+            head = await audit.LatestTreeHeadAsync(cancellationToken);
+            lastHead = head;
+        }
+
         var proofs = new List<InclusionProof>(events.Count);
         foreach (var e in events)
         {
