@@ -102,8 +102,8 @@ internal sealed class ArchivePackageBuilder(
             premisEvents.Add(PremisEvent(premisEvents.Count, "digest calculation", now.UtcDateTime, "success",
                 $"SHA-256 {sha256}; SM3 {sm3}; equal to the digests recorded at ingest", linked));
             premisEvents.Add(PremisEvent(premisEvents.Count, "signature validation", now.UtcDateTime,
-                report.Indication == Indication.TotalPassed ? "success" : "failure",
-                $"{report.Indication.ToEtsi()}; {report.Signatures.Count} signature(s)", linked));
+                report.Indication == Indication.TotalPassed ? "success" : !issued && report.Signatures.Count == 0 ? "not applicable" : "failure",
+                !issued && report.Signatures.Count == 0 ? "an unsigned historical file" : $"{report.Indication.ToEtsi()}; {report.Signatures.Count} signature(s)", linked));
             premisEvents.Add(PremisEvent(premisEvents.Count, "format identification", now.UtcDateTime,
                 format == ArchiveFormats.FromExtension(path) ? "success" : "failure",
                 format switch

@@ -36,10 +36,15 @@ public sealed class ArchivePackageTests(IssuanceRegistry registry) : IClassFixtu
         public string Pdf => ArchiveLayout.IssuedDocument(Id, "pdf");
     }
 
-    private async Task<Built> BuildAsync(string? caseNumber = null)
+    private async Task<Built> BuildAsync(string? caseNumber = null, byte[]? historicalPdf = null)
     {
         var body = JsonNode.Parse(File.ReadAllText(RepositoryFiles.Sample("licenses", "food-business-license-1.json")))!.AsObject();
         body["证照编号"] = "A" + Guid.NewGuid().ToString("N")[..20].ToUpperInvariant();
+        if (historicalPdf is not null)
+        {
+            body["原始文件"] = new JsonObject { ["格式"] = "pdf", ["内容"] = Convert.ToBase64String(historicalPdf) };
+        }
+
         var issuer = await registry.ActAsAsync((string)body["颁发机构代码"]!, DepartmentRole.Issuer);
         var result = await registry.Ingest.IngestAsync(issuer, body.ToJsonString());
         Assert.True(result.LicenseId is not null, result.Error?.Message);
@@ -93,6 +98,23 @@ public sealed class ArchivePackageTests(IssuanceRegistry registry) : IClassFixtu
         Assert.Equal(HasClamScan ? ArchiveCheckResult.Passed : ArchiveCheckResult.NotRun, scan.Result);
         Assert.Contains("2 signature(s)", checks.Single(c => c.Id == ArchiveCheckIds.Signatures).Reason, StringComparison.Ordinal);
         Assert.Contains("archived in data/verification/trust/", checks.Single(c => c.Id == ArchiveCheckIds.Signatures).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_historical_license_archives_its_pushed_file_as_source_and_passes_without_signatures()
+    {
+        var pdf = "%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"u8.ToArray();
+        var built = await BuildAsync(historicalPdf: pdf);
+
+        Assert.Equal(["data/documents/source.pdf"], built.Content.Payload.Select(p => p.Path).Where(p => p.StartsWith("data/documents/", StringComparison.Ordinal)));
+        Assert.Equal(pdf, await File.ReadAllBytesAsync(built.File("data/documents/source.pdf")));
+        var file = XDocument.Load(built.File(ArchiveLayout.Metadata)).Descendants(ArchiveMetadata.Namespace + "文件").Single();
+        Assert.Equal("推送", file.Element(ArchiveMetadata.Namespace + "来源")!.Value);
+        Assert.Null(file.Element(ArchiveMetadata.Namespace + "签章方"));
+
+        var checks = await InspectAsync(built);
+
+        Assert.True(checks.Where(c => c.Id != ArchiveCheckIds.VirusScan).All(c => c.Result == ArchiveCheckResult.Passed), Describe(checks));
     }
 
     [Fact]
