@@ -358,6 +358,64 @@ public sealed class ArchivePackageTests(IssuanceRegistry registry) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_OFD_entry_flagged_encrypted_fails_usability_no_encryption()
+    {
+        var built = await BuildAsync();
+        var bytes = await File.ReadAllBytesAsync(built.File(built.Ofd));
+        // PKWARE APPNOTE 4.3.12: the central directory header (PK\x01\x02) holds the general purpose flags at offset 8; bit 0 = encrypted.
+        var central = bytes.AsSpan().IndexOf("PK\x01\x02"u8);
+        bytes[central + 8] |= 0x01;
+        await File.WriteAllBytesAsync(built.File(built.Ofd), bytes);
+
+        var checks = await InspectAsync(built);
+
+        var encryption = Failures(checks, ArchiveCheckIds.NoEncryption).Single();
+        Assert.Equal(built.Ofd, encryption.Path);
+        Assert.Contains("encrypted", encryption.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_package_schema_looser_than_the_shipped_one_fails_usability_metadata_schema()
+    {
+        var built = await BuildAsync();
+        var xsd = await File.ReadAllTextAsync(built.File(ArchiveLayout.Schema));
+        await File.WriteAllTextAsync(built.File(ArchiveLayout.Schema), xsd.Replace("<xs:element name=\"档号\" type=\"非空文本\"/>", "<xs:element name=\"档号\" type=\"非空文本\" minOccurs=\"0\"/>", StringComparison.Ordinal));
+
+        var checks = await InspectAsync(built);
+
+        var schema = Failures(checks, ArchiveCheckIds.MetadataSchema).Single();
+        Assert.Equal(ArchiveLayout.Schema, schema.Path);
+        Assert.Contains("differs from the schema this registry ships", schema.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Any_changed_byte_of_a_document_fails_authenticity_attributes_for_that_document()
+    {
+        var built = await BuildAsync();
+        var originals = new Dictionary<string, byte[]> { [built.Ofd] = File.ReadAllBytes(built.File(built.Ofd)), [built.Pdf] = File.ReadAllBytes(built.File(built.Pdf)) };
+        var cases = (from path in Gen.Elements(built.Ofd, built.Pdf)
+                     from position in Gen.Choose(0, originals[path].Length - 1)
+                     from mask in Gen.Choose(1, 255)
+                     select (path, position, mask: (byte)mask)).ToArbitrary();
+
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(25), Prop.ForAll(cases, c =>
+        {
+            var changed = originals[c.path].ToArray();
+            changed[c.position] ^= c.mask;
+            File.WriteAllBytes(built.File(c.path), changed);
+            try
+            {
+                var checks = InspectAsync(built).GetAwaiter().GetResult();
+                Assert.Contains(Failures(checks, ArchiveCheckIds.Attributes), f => f.Path == c.path);
+            }
+            finally
+            {
+                File.WriteAllBytes(built.File(c.path), originals[c.path]);
+            }
+        }));
+    }
+
+    [Fact]
     public async Task A_forged_inclusion_proof_or_leaf_fails_security_audit_proofs()
     {
         var built = await BuildAsync();
