@@ -208,6 +208,9 @@ internal sealed class ArchiveContentInspector
     private static ArchiveCheck Fail(string id, ArchiveProperty property, string reason, string? path = null) =>
         new(id, property, ArchiveCheckResult.Failed, reason, path);
 
+    /// <summary>A path taken from the metadata, when it is a layout path; else the metadata file (a recorded value may be anything, holder data included).</summary>
+    private static string SafePath(string path) => ArchiveLayout.IsExpected(path, null) ? path : ArchiveLayout.Metadata;
+
     // 可用性: license.xml validates against the XSD shipped in the package.
     private static IEnumerable<ArchiveCheck> MetadataSchema(Package package)
     {
@@ -333,11 +336,13 @@ internal sealed class ArchiveContentInspector
         }
 
         findings.AddRange(listed.Except(present).Order(StringComparer.Ordinal)
-            .Select(p => Fail(id, ArchiveProperty.Integrity, "the catalogue lists this document but the package does not hold it", p)));
+            .Select(p => ArchiveLayout.IsExpected(p, null)
+                ? Fail(id, ArchiveProperty.Integrity, "the catalogue lists this document but the package does not hold it", p)
+                : Fail(id, ArchiveProperty.Integrity, "the catalogue lists a 文件名 that is not a document path of the package layout", ArchiveLayout.Metadata)));
         findings.AddRange(present.Except(listed).Order(StringComparer.Ordinal)
             .Select(p => Fail(id, ArchiveProperty.Integrity, "the package holds this document but the catalogue does not list it", p)));
         findings.AddRange(package.CatalogueFiles.GroupBy(f => f.Path).Where(g => g.Count() > 1)
-            .Select(g => Fail(id, ArchiveProperty.Integrity, $"the catalogue lists this document {g.Count()} times", g.Key)));
+            .Select(g => Fail(id, ArchiveProperty.Integrity, $"the catalogue lists this document {g.Count()} times", SafePath(g.Key))));
         return findings;
     }
 
@@ -579,11 +584,11 @@ internal sealed class ArchiveContentInspector
             {
                 if (!reports.TryGetValue(file.Path, out var signatures))
                 {
-                    findings.Add(Fail(id, ArchiveProperty.Integrity, "the verification report made at archiving time does not cover this document", file.Path));
+                    findings.Add(Fail(id, ArchiveProperty.Integrity, "the verification report made at archiving time does not cover this document", SafePath(file.Path)));
                 }
                 else if (file.Origin == ArchiveMetadata.Issued && signatures == 0)
                 {
-                    findings.Add(Fail(id, ArchiveProperty.Integrity, "an issued document without signatures: the signing step of the trail is missing", file.Path));
+                    findings.Add(Fail(id, ArchiveProperty.Integrity, "an issued document without signatures: the signing step of the trail is missing", SafePath(file.Path)));
                 }
             }
         }
@@ -607,7 +612,7 @@ internal sealed class ArchiveContentInspector
                 var missing = PremisEventTypes.Where(t => !types.Contains(t)).ToList();
                 if (missing.Count > 0)
                 {
-                    findings.Add(Fail(id, ArchiveProperty.Integrity, $"the PREMIS event list lacks this document's {string.Join(", ", missing)} event(s)", file.Path));
+                    findings.Add(Fail(id, ArchiveProperty.Integrity, $"the PREMIS event list lacks this document's {string.Join(", ", missing)} event(s)", SafePath(file.Path)));
                 }
             }
         }

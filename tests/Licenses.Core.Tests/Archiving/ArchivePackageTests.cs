@@ -466,7 +466,7 @@ public sealed class ArchivePackageTests(IssuanceRegistry registry) : IClassFixtu
     }
 
     [Fact]
-    public async Task Holder_data_is_in_the_metadata_but_never_in_a_reason()
+    public async Task Holder_data_is_in_the_metadata_but_never_in_a_reason_or_a_path()
     {
         var built = await BuildAsync();
         // Damage everything a reason could quote from: the metadata's values, the documents and the audit extract.
@@ -475,6 +475,7 @@ public sealed class ArchivePackageTests(IssuanceRegistry registry) : IClassFixtu
         document.Root!.Element(ns + "颁发日期")!.Value = (string)built.Body["持证主体"]!;
         document.Root!.Element(ns + "版本")!.Value = (string)built.Body["持证主体代码"]!;
         document.Descendants(ns + "格式").First().Value = (string)built.Body["照面"]!["法定代表人"]!;
+        document.Descendants(ns + "文件名").Last().Value = (string)built.Body["照面"]!["住所"]!;
         document.Save(built.File(ArchiveLayout.Metadata));
         File.Copy(built.File(built.Pdf), built.File(built.Ofd), overwrite: true);
 
@@ -486,7 +487,7 @@ public sealed class ArchivePackageTests(IssuanceRegistry registry) : IClassFixtu
         foreach (var value in personal)
         {
             Assert.Contains(value, metadata, StringComparison.Ordinal);
-            Assert.All(checks, c => Assert.DoesNotContain(value, c.Reason, StringComparison.Ordinal));
+            Assert.All(checks, c => Assert.DoesNotContain(value, c.Reason + c.Path, StringComparison.Ordinal));
         }
     }
 
