@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test of the solution. Installs and starts what the tests need on a fresh machine that has
 # only the .NET SDK: the CJK font, the independent checkers (OpenSSL, qpdf, poppler's pdfsig, fontconfig's
-# fc-scan) and a throwaway PostgreSQL cluster on loopback (stopped and removed afterwards).
+# fc-scan, libxml2's xmllint) and a throwaway PostgreSQL cluster on loopback (stopped and removed afterwards).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
 source scripts/lib/postgres.sh
 
-ensure_debian_packages "$ELIC_FONT_PACKAGE" openssl fontconfig qpdf poppler-utils
+ensure_debian_packages "$ELIC_FONT_PACKAGE" openssl fontconfig qpdf poppler-utils libxml2-utils
 
 ensure_postgres_installed
 start_throwaway_postgres 55432 "-c fsync=off"   # throwaway data: durability is not under test here

@@ -1,3 +1,4 @@
+using ElectronicLicense.Licenses.Archiving;
 using ElectronicLicense.Licenses.Audit;
 using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Departments;
@@ -79,6 +80,7 @@ public static class RegistryServiceCollectionExtensions
             Contexts(sp), sp.GetRequiredService<LicenseCatalog>(), Clock(sp), sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IAuditTrail>()));
         services.AddSharing(configuration);
         services.AddSingleton(sp => new LifecycleService(Contexts(sp), sp.GetRequiredService<LicenseQueryService>(), Clock(sp), sp.GetRequiredService<StatusLists.StatusListStore>(), sp.GetRequiredService<IAuditTrail>()));
+        services.AddArchivePackages(configuration);
         services.AddSingleton(sp => new RegistryInitializer(
             sp.GetRequiredService<LicenseCatalog>(),
             Contexts(sp),

@@ -230,6 +230,20 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         return new AuditEventView(index, stored.AtUtc, Convert.ToBase64String(record.Leaf), stored.LeafHash, stored.Entry);
     }
 
+    /// <summary>Every stored event about one of <paramref name="licenseIds"/> (the 证照标识 of a license's versions), oldest first, as the leaves hold them: personal fields only as salted hashes.</summary>
+    internal async Task<IReadOnlyList<AuditEventView>> ForLicenseAsync(IReadOnlyCollection<string> licenseIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(licenseIds);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var records = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.LicenseId != null && licenseIds.Contains(e.LicenseId))
+            .OrderBy(e => e.Index)
+            .ToListAsync(cancellationToken);
+        return records.Select(r => (Record: r, Event: ToEvent(r, detail: null)))
+            .Select(x => new AuditEventView(x.Event.Index, x.Event.AtUtc, Convert.ToBase64String(x.Record.Leaf), x.Event.LeafHash, x.Event.Entry))
+            .ToArray();
+    }
+
     /// <summary>MTH of the first <paramref name="treeSize"/> committed events, from the stored subtrees.</summary>
     internal async Task<byte[]> RootAtAsync(long treeSize, CancellationToken cancellationToken = default)
     {
@@ -450,7 +464,7 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
             var index = next.Size;
             var leaf = AuditLeaf.Encode(entry, at, keys.PersonalHash);
             var leafHash = MerkleTree.LeafHash(leaf);
-            events.Add([index, now, leaf, leafHash]);
+            events.Add([index, now, leaf, leafHash, entry.LicenseId]);
             if (entry.HolderCode is not null || entry.AgentCode is not null || entry.OfficerId is not null)
             {
                 details.Add([index, entry.HolderCode, entry.AgentCode, entry.OfficerId]);
@@ -474,8 +488,8 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
             }
 
             await using var transaction = await connection.BeginTransactionAsync();
-            await InsertAsync(connection, transaction, "audit_events", ["idx", "at_unix_ms", "leaf", "leaf_hash"],
-                [DbType.Int64, DbType.Int64, DbType.Binary, DbType.Binary], events);
+            await InsertAsync(connection, transaction, "audit_events", ["idx", "at_unix_ms", "leaf", "leaf_hash", "license_id"],
+                [DbType.Int64, DbType.Int64, DbType.Binary, DbType.Binary, DbType.String], events);
             await InsertAsync(connection, transaction, "audit_details", ["idx", "holder_code", "agent_code", "officer_id"],
                 [DbType.Int64, DbType.String, DbType.String, DbType.String], details);
             await InsertAsync(connection, transaction, "audit_nodes", ["lvl", "idx", "hash"],

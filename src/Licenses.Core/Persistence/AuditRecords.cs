@@ -11,6 +11,9 @@ internal sealed class AuditEventRecord
     public long AtUnixMs { get; set; }
     public required byte[] Leaf { get; set; }
     public required byte[] LeafHash { get; set; }
+
+    /// <summary>The 证照标识 the event concerns (also inside the leaf), so a license's events are found without reading every leaf; not personal data.</summary>
+    public string? LicenseId { get; set; }
 }
 
 /// <summary>The readable personal part of an event, kept outside the log under access control: the holder reads their own, an admin all.</summary>

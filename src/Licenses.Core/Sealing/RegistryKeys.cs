@@ -130,6 +130,9 @@ internal sealed class RegistryKeys
 
     private sealed record ValidatorSet(CertificateValidator Signers, CertificateValidator Makers, DateTimeOffset At);
 
+    /// <summary>Every CA certificate a signer or seal maker may chain to: the registry CA and the configured other CAs and makers, for archive packages.</summary>
+    public IReadOnlyList<X509Certificate2> TrustAnchors => [Ca.Certificate, .. trustedSignerAuthorities, .. trustedSealMakers];
+
     /// <summary>The registry's own trust anchors and the mutually recognised makers, for publishing.</summary>
     public IReadOnlyList<X509Certificate2> TrustedMakers => [SealMaker.Certificate, .. trustedSealMakers];
 

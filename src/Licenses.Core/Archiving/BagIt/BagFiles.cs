@@ -26,4 +26,21 @@ public interface IBagTarget
 /// <summary>One file of a bag as listed by its source.</summary>
 /// <param name="RelativePath">Slash-separated path relative to the bag's base directory, as stored (not normalised).</param>
 /// <param name="Length">Length in bytes.</param>
-public sealed record BagFileInfo(string RelativePath, long Length);
+public sealed record BagFileInfo(string RelativePath, long Length)
+{
+    /// <summary>What the entry is; sources report links and other non-regular entries so a validator can flag them, and never follow them.</summary>
+    public BagFileKind Kind { get; init; } = BagFileKind.File;
+}
+
+/// <summary>The kind of a bag entry as found by its source.</summary>
+public enum BagFileKind
+{
+    /// <summary>A regular file.</summary>
+    File,
+
+    /// <summary>A symbolic link or junction; never followed.</summary>
+    Link,
+
+    /// <summary>Anything else that is not a regular file or a directory (device, pipe, socket).</summary>
+    Other,
+}

@@ -15,6 +15,10 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.Property(e => e.AtUnixMs).HasColumnName("at_unix_ms");
         builder.Property(e => e.Leaf).HasColumnName("leaf");
         builder.Property(e => e.LeafHash).HasColumnName("leaf_hash").HasMaxLength(32);
+        builder.Property(e => e.LicenseId).HasColumnName("license_id").HasMaxLength(128);
+
+        // An archive package carries every event about its license (data/audit/events.json).
+        builder.HasIndex(e => e.LicenseId);
     }
 }
 
