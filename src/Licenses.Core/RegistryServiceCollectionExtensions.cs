@@ -81,6 +81,7 @@ public static class RegistryServiceCollectionExtensions
         services.AddSharing(configuration);
         services.AddSingleton(sp => new LifecycleService(Contexts(sp), sp.GetRequiredService<LicenseQueryService>(), Clock(sp), sp.GetRequiredService<StatusLists.StatusListStore>(), sp.GetRequiredService<IAuditTrail>()));
         services.AddArchivePackages(configuration);
+        services.AddArchiving();
         services.AddSingleton(sp => new RegistryInitializer(
             sp.GetRequiredService<LicenseCatalog>(),
             Contexts(sp),
