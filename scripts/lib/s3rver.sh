@@ -41,7 +41,11 @@ _s3rver_add_exit_trap() {
 start_throwaway_s3rver() {
   S3RVER_DIR=$(mktemp -d /tmp/elic-s3rver.XXXXXX)
   S3RVER_PORT=$(_s3rver_free_port "${1:-54568}")
-  node "$S3RVER_BIN" -d "$S3RVER_DIR/data" -a 127.0.0.1 -p "$S3RVER_PORT" --silent >"$S3RVER_DIR/server.log" 2>&1 &
+  # s3rver makes ListObjectsV2 continuation tokens with DES, which OpenSSL 3 keeps in its legacy provider: without it every
+  # listing longer than one page fails with HTTP 500.
+  local legacy=""
+  node --openssl-legacy-provider -e 0 >/dev/null 2>&1 && legacy="--openssl-legacy-provider"
+  node $legacy "$S3RVER_BIN" -d "$S3RVER_DIR/data" -a 127.0.0.1 -p "$S3RVER_PORT" --silent >"$S3RVER_DIR/server.log" 2>&1 &
   S3RVER_PID=$!
   export S3RVER_DIR S3RVER_PORT S3RVER_PID
   _s3rver_add_exit_trap stop_throwaway_s3rver

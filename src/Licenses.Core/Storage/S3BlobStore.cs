@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -93,13 +94,14 @@ internal sealed class S3BlobStore : IBlobStore, IDisposable
         {
             var info = new BlobInfo(key, length, sha256);
             var existing = await retry.RunAsync(c => HeadAsync(objectKey, c), cancellationToken);
-            if (existing is { } e && e.Length == length && sha256.Equals(e.Sha256, StringComparison.Ordinal))
+            if (existing is { } found && found.Length == length && sha256.Equals(found.Sha256, StringComparison.Ordinal))
             {
                 return info;
             }
 
             var enforce = retention is not null && await EnforcesRetentionAsync(cancellationToken);
             var sent = false;
+            Exception? failure = null;
             try
             {
                 await retry.RunAsync(
@@ -128,10 +130,22 @@ internal sealed class S3BlobStore : IBlobStore, IDisposable
                     },
                     cancellationToken);
             }
-            catch when (sent)
+            catch (Exception e) when (sent)
             {
+                failure = e;
+            }
+
+            // A put was sent but not verified. If the key holds these bytes after all (a concurrent put of the same package won),
+            // that is success; otherwise remove what may be there, so that no unverified object stays visible.
+            if (failure is not null)
+            {
+                if (await IsIntactQuietlyAsync(objectKey, sha256, length))
+                {
+                    return info;
+                }
+
                 await DeleteQuietlyAsync(objectKey);
-                throw;
+                ExceptionDispatchInfo.Throw(failure);
             }
 
             return info;
@@ -268,7 +282,18 @@ internal sealed class S3BlobStore : IBlobStore, IDisposable
     // Read back through the server, not from any cache of ours: chunk framing or truncation stored by the server fails here.
     private async Task VerifyAsync(string objectKey, string sha256, long length, CancellationToken cancellationToken)
     {
-        using var response = await client.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = objectKey }, cancellationToken);
+        GetObjectResponse response;
+        try
+        {
+            response = await client.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = objectKey }, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Gone right after the put: another writer is replacing it (s3rver replaces non-atomically). Worth another try.
+            throw new IOException($"Object '{objectKey}' was not found in {Location} right after it was written.", e);
+        }
+
+        using var disposeResponse = response;
         await using var stream = response.ResponseStream;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[BufferSize];
@@ -284,6 +309,19 @@ internal sealed class S3BlobStore : IBlobStore, IDisposable
         if (read != length || !actual.Equals(sha256, StringComparison.Ordinal))
         {
             throw new IOException($"Object '{objectKey}' read back from {Location} has {read} bytes with a different SHA-256 than the {length} bytes sent.");
+        }
+    }
+
+    private async Task<bool> IsIntactQuietlyAsync(string objectKey, string sha256, long length)
+    {
+        try
+        {
+            await VerifyAsync(objectKey, sha256, length, CancellationToken.None);
+            return true;
+        }
+        catch (Exception e) when (e is AmazonClientException or AmazonServiceException or IOException or HttpRequestException or OperationCanceledException)
+        {
+            return false;
         }
     }
 
