@@ -23,7 +23,7 @@ namespace ElectronicLicense.Licenses;
 public static class RegistryServiceCollectionExtensions
 {
     /// <summary>Adds the catalog, storage, 归集, queries, lifecycle and departments, configured from <paramref name="configuration"/>.</summary>
-    /// <remarks>Sections: <c>Storage</c>, <c>Catalog</c>, <c>Ingest</c>, <c>Departments</c>, <c>Sealing</c>, <c>Issuance</c>. Call <see cref="RegistryInitializer.InitializeAsync"/> before serving.</remarks>
+    /// <remarks>Sections: <c>Storage</c> (with <c>Storage:Objects</c>), <c>Archives:Store</c>, <c>Catalog</c>, <c>Ingest</c>, <c>Departments</c>, <c>Sealing</c>, <c>Issuance</c>. Call <see cref="RegistryInitializer.InitializeAsync"/> before serving.</remarks>
     public static IServiceCollection AddLicenseRegistry(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
@@ -35,8 +35,7 @@ public static class RegistryServiceCollectionExtensions
 
         services.AddSingleton(sp => LicenseCatalog.Load(sp.GetRequiredService<IOptions<CatalogOptions>>().Value.SchemaDirectory));
         services.AddDbContextFactory<RegistryDbContext>((sp, options) => Configure(options, sp.GetRequiredService<IOptions<StorageOptions>>().Value));
-        services.AddSingleton<IObjectStore>(sp => new LocalFolderObjectStore(
-            Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory, "objects")));
+        services.AddObjectStorage(configuration);
 
         services.AddSingleton(sp => new DepartmentDirectory(Contexts(sp), Clock(sp), sp.GetRequiredService<IOptions<DepartmentOptions>>().Value.CredentialCacheDuration));
         services.AddAuditLog(configuration);

@@ -21,7 +21,19 @@ namespace ElectronicLicense.Licenses.Tests.Issuance;
 public sealed class IssuanceRegistry : IAsyncLifetime
 {
     private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("elic-core-issuance-");
+    private readonly IReadOnlyDictionary<string, string?> settings;
     private ServiceProvider? services;
+
+    public IssuanceRegistry()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <summary>A registry with extra configuration, e.g. another document store.</summary>
+    internal IssuanceRegistry(IReadOnlyDictionary<string, string?> settings) => this.settings = settings;
+
+    /// <summary>The registry's data directory.</summary>
+    internal string DataDirectory => directory.FullName;
 
     internal IServiceProvider Services => services ?? throw new InvalidOperationException("The registry has not started.");
 
@@ -50,7 +62,7 @@ public sealed class IssuanceRegistry : IAsyncLifetime
             ["Storage:DataDirectory"] = directory.FullName,
             ["Catalog:SchemaDirectory"] = RepositoryFiles.Schemas,
             ["Departments:SeedFile"] = RepositoryFiles.Sample("departments.json"),
-        }).Build();
+        }).AddInMemoryCollection(settings).Build();
         services = new ServiceCollection().AddLicenseRegistry(configuration).BuildServiceProvider();
         await services.GetRequiredService<RegistryInitializer>().InitializeAsync();
         Departments = (await services.GetRequiredService<DepartmentDirectory>().ListAsync()).ToDictionary(d => d.Code);
