@@ -116,7 +116,7 @@ internal static class ArchivesApi
     {
         var ids = (body.LicenseIds ?? []).Select((text, i) => LicenseId.TryParse(text, out var id, out var error)
             ? id
-            : throw RegistryException.Validation($"/licenseIds/{i}", error)).ToList();
+            : throw Invalid($"/licenseIds/{i}", error)).ToList();
         await archives.CloseCaseAsync(DepartmentTokenHandler.Caller(context), body.CaseNumber ?? string.Empty, ids, cancellationToken);
         return TypedResults.Accepted("/api/v1/archives/queue", new CaseClosureResponse(body.CaseNumber!.Trim(), ids.Select(i => i.Value).Distinct().Count()));
     }
@@ -131,13 +131,16 @@ internal static class ArchivesApi
     {
         if (!LicenseId.TryParse(licenseId, out var id, out var error))
         {
-            throw RegistryException.Validation("/licenseId", error);
+            throw Invalid("/licenseId", error);
         }
 
         return await archives.FindAsync(id, caseNumber ?? string.Empty, cancellationToken)
             ?? throw new RegistryException(RegistryErrorCodes.ArchiveNotFound,
                 $"No package of {id.Value}{(string.IsNullOrEmpty(caseNumber) ? string.Empty : " for that case")} is archived (yet); export it to archive it now.");
     }
+
+    private static RegistryException Invalid(string pointer, string message) =>
+        new(RegistryErrorCodes.ValidationFailed, "1 field is invalid.", [new FieldError(pointer, message)]);
 
     private static ProblemHttpResult JobNotFound(HttpContext context) => TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
     {

@@ -141,9 +141,15 @@ public sealed class ArchiveService
             db.ArchivePackages.Add(record);
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException) when (await FindAsync(licenseId, caseNumber, CancellationToken.None) is { } raced)
+        catch (DbUpdateException)
         {
             // Another worker recorded the same package first; the files are identical.
+            var raced = await FindAsync(licenseId, caseNumber, CancellationToken.None);
+            if (raced is null)
+            {
+                throw;
+            }
+
             return raced;
         }
 
