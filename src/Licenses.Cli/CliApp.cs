@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ElectronicLicense.Cli.Archives;
 using ElectronicLicense.Cli.Audit;
 using ElectronicLicense.Cli.Catalog;
 using ElectronicLicense.Cli.Identifiers;
@@ -28,6 +29,7 @@ internal static class CliApp
         root.Subcommands.Add(SealCommand.Create(context));
         root.Subcommands.Add(AuditCommand.Create(context));
         root.Subcommands.Add(QrCommand.Create(context));
+        root.Subcommands.Add(ArchiveCommand.Create(context));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !AsksForHelp(args))

@@ -1,0 +1,161 @@
+using System.Collections;
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using ElectronicLicense.Licenses;
+using ElectronicLicense.Licenses.Archiving;
+using ElectronicLicense.Licenses.Catalog;
+using ElectronicLicense.Licenses.Departments;
+using ElectronicLicense.Licenses.Identifiers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ElectronicLicense.Cli.Archives;
+
+/// <summary>A registry data directory opened in-process for <c>elic archive export</c>, acting as an archivist department.</summary>
+/// <remarks>
+/// The registry's own settings (its document store <c>Storage:Objects</c>, its archive store <c>Archives:Store</c>, sealing
+/// trust…) come, lowest first, from the <c>--config</c> JSON file (an <c>appsettings.json</c>), then environment variables in
+/// the API's form (<c>Archives__Store__Kind=s3</c>), then the command line (<c>--data-dir</c>, <c>--postgres</c>).
+/// </remarks>
+internal sealed class ArchiveRegistry : IAsyncDisposable
+{
+    private readonly ServiceProvider services;
+
+    private ArchiveRegistry(ServiceProvider services, DepartmentIdentity archivist)
+    {
+        this.services = services;
+        Archivist = archivist;
+    }
+
+    /// <summary>The department the export is done and audited as.</summary>
+    public DepartmentIdentity Archivist { get; }
+
+    /// <summary>The registry's archive service.</summary>
+    public ArchiveService Archives => services.GetRequiredService<ArchiveService>();
+
+    /// <summary>Opens the existing registry in <paramref name="dataDirectory"/> and checks that <paramref name="department"/> holds the archivist role.</summary>
+    /// <exception cref="CliException">The code is malformed, the registry is missing or cannot be opened, or the department is not an archivist.</exception>
+    public static async Task<ArchiveRegistry> OpenAsync(
+        string dataDirectory, string department, string? postgres, string? configFile, CancellationToken cancellationToken)
+    {
+        if (!UnifiedSocialCreditCode.TryParse(department, out var code, out var reason))
+        {
+            throw new CliException($"--as must be an archivist department's 统一社会信用代码: {reason}");
+        }
+
+        if (postgres is null && !Directory.Exists(dataDirectory))
+        {
+            throw new CliException($"--data-dir {dataDirectory}: no such registry data directory.");
+        }
+
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (configFile is not null)
+        {
+            ReadJsonSettings(configFile, settings);
+        }
+
+        ReadEnvironmentSettings(settings);
+        settings["Storage:DataDirectory"] = Path.GetFullPath(dataDirectory);
+        if (postgres is not null)
+        {
+            settings["Storage:Provider"] = "postgresql";
+            settings["Storage:ConnectionString"] = postgres;
+        }
+
+        // The CLI makes the packages it exports itself; a running API's worker makes the queued ones.
+        settings["Archives:RunWorker"] = "false";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection().AddLicenseRegistry(configuration).BuildServiceProvider();
+        try
+        {
+            await services.GetRequiredService<RegistryInitializer>().InitializeAsync(cancellationToken);
+            var identity = await services.GetRequiredService<DepartmentDirectory>().ActAsAsync(code, DepartmentRole.Archivist, cancellationToken)
+                ?? throw new CliException($"--as {code}: the registry has no department with this code that holds the archivist role.");
+            return new ArchiveRegistry(services, identity);
+        }
+        catch (Exception e) when (e is not CliException and not OperationCanceledException)
+        {
+            await services.DisposeAsync();
+            throw e switch
+            {
+                CatalogException => new CliException(e.Message, e),
+                InvalidDataException => new CliException("departments file: " + e.Message, e),
+                DbException or { InnerException: DbException } => new CliException("cannot open the registry database: " + (e.InnerException ?? e).Message, e),
+                IOException or UnauthorizedAccessException => new CliException($"cannot use the data directory '{dataDirectory}': {e.Message}", e),
+                InvalidOperationException => new CliException("registry configuration: " + e.Message, e),
+                _ => e,
+            };
+        }
+    }
+
+    public ValueTask DisposeAsync() => services.DisposeAsync();
+
+    /// <summary>Flattens a JSON settings file into configuration keys (<c>Archives:Store:Kind</c>, arrays as <c>:0</c>, <c>:1</c>…).</summary>
+    private static void ReadJsonSettings(string file, Dictionary<string, string?> settings)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllBytes(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new CliException($"--config {file}: {e.Message}", e);
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new CliException($"--config {file}: expected a JSON object of settings.");
+            }
+
+            Flatten(document.RootElement, null, settings);
+        }
+    }
+
+    private static void Flatten(JsonElement element, string? key, Dictionary<string, string?> settings)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    Flatten(property.Value, key is null ? property.Name : key + ":" + property.Name, settings);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    Flatten(item, key + ":" + index.ToString(CultureInfo.InvariantCulture), settings);
+                    index++;
+                }
+
+                break;
+            case JsonValueKind.Null:
+                settings[key!] = null;
+                break;
+            case JsonValueKind.String:
+                settings[key!] = element.GetString();
+                break;
+            default:
+                settings[key!] = element.GetRawText();
+                break;
+        }
+    }
+
+    /// <summary>Environment variables of the form <c>Section__Key</c>, as the API reads them.</summary>
+    private static void ReadEnvironmentSettings(Dictionary<string, string?> settings)
+    {
+        foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            if (variable.Key is string name && name.Contains("__", StringComparison.Ordinal) && !name.StartsWith("__", StringComparison.Ordinal))
+            {
+                settings[name.Replace("__", ":", StringComparison.Ordinal)] = variable.Value as string;
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
+using ElectronicLicense.Cli.Certificates;
+using ElectronicLicense.Licenses.Archiving;
+using ElectronicLicense.Licenses.Archiving.BagIt;
+using ElectronicLicense.Licenses.Storage;
+
+namespace ElectronicLicense.Cli.Archives;
+
+/// <summary><c>elic archive validate</c>: 四性检测 of one bag or of every bag directly inside a folder or prefix.</summary>
+/// <remarks>Exit 0 when every bag is valid, 1 when any is invalid, 2 for a usage error: the usual BagIt-validator contract.</remarks>
+internal static class ArchiveValidate
+{
+    private const string Declaration = "bagit.txt";
+
+    public static async Task<int> RunAsync(
+        CliContext context, string path, string? s3Endpoint, string? trustFolder, bool json, CancellationToken cancellationToken)
+    {
+        var anchors = trustFolder is null ? null : CertificateFiles.LoadFolder(trustFolder);
+        IBlobStore? store = null;
+        try
+        {
+            IAsyncEnumerable<IBagSource> bags;
+            bool single;
+            if (ArchiveLocation.IsS3(path))
+            {
+                store = ArchiveLocation.OpenS3(context, path, s3Endpoint);
+                (single, bags) = await FindBagsAsync(store, cancellationToken);
+            }
+            else
+            {
+                if (s3Endpoint is not null)
+                {
+                    throw new CliException("--s3-endpoint goes with an s3://bucket/prefix location.");
+                }
+
+                (single, bags) = FindBags(path);
+            }
+
+            return await ValidateAsync(context, bags, single, anchors, json, cancellationToken);
+        }
+        finally
+        {
+            (store as IDisposable)?.Dispose();
+        }
+    }
+
+    private static async Task<int> ValidateAsync(
+        CliContext context, IAsyncEnumerable<IBagSource> bags, bool single, IReadOnlyList<X509Certificate2>? anchors, bool json, CancellationToken cancellationToken)
+    {
+        int valid = 0, invalid = 0;
+        if (json && !single)
+        {
+            context.Output.WriteLine("[");
+        }
+
+        await foreach (var bag in bags.WithCancellation(cancellationToken))
+        {
+            var report = await ArchiveService.InspectOfflineAsync(bag, anchors, context.Clock, cancellationToken);
+            if (report.Valid)
+            {
+                valid++;
+            }
+            else
+            {
+                invalid++;
+            }
+
+            if (json)
+            {
+                context.Output.WriteLine((single || valid + invalid == 1 ? "" : ",") + report.ToJson());
+            }
+            else
+            {
+                if (valid + invalid > 1)
+                {
+                    context.Output.WriteLine();
+                }
+
+                context.Output.Write(report.ToText());
+            }
+        }
+
+        if (valid + invalid == 0)
+        {
+            throw new CliException("no bag found: the location holds no bagit.txt, and no folder directly inside it does.");
+        }
+
+        if (json && !single)
+        {
+            context.Output.WriteLine("]");
+        }
+        else if (!json && !single)
+        {
+            context.Output.WriteLine();
+            context.Output.WriteLine($"{valid + invalid} bags: {valid} valid, {invalid} invalid");
+        }
+
+        return invalid == 0 ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    /// <summary>The folder itself when it holds <c>bagit.txt</c>; otherwise each folder directly inside it that does, in name order.</summary>
+    private static (bool Single, IAsyncEnumerable<IBagSource> Bags) FindBags(string path)
+    {
+        var folder = Path.GetFullPath(path);
+        if (!Directory.Exists(folder))
+        {
+            throw new CliException($"no such folder: {path}");
+        }
+
+        if (File.Exists(Path.Combine(folder, Declaration)))
+        {
+            return (true, One(new DirectoryBagSource(folder)));
+        }
+
+        var children = Directory.EnumerateDirectories(folder)
+            .Where(d => File.Exists(Path.Combine(d, Declaration)))
+            .Order(StringComparer.Ordinal)
+            .Select(d => (IBagSource)new DirectoryBagSource(d));
+        return (false, children.ToAsyncEnumerable());
+    }
+
+    /// <summary>The prefix itself when it holds <c>bagit.txt</c>; otherwise each prefix directly under it that does, in key order.</summary>
+    private static async Task<(bool Single, IAsyncEnumerable<IBagSource> Bags)> FindBagsAsync(IBlobStore store, CancellationToken cancellationToken)
+    {
+        await using (var declaration = await store.OpenReadAsync(Declaration, cancellationToken))
+        {
+            if (declaration is not null)
+            {
+                return (true, One(new BlobBagSource(store, "")));
+            }
+        }
+
+        return (false, ChildBagsAsync(store, cancellationToken));
+    }
+
+    private static async IAsyncEnumerable<IBagSource> ChildBagsAsync(IBlobStore store, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        const string marker = "/" + Declaration;
+        await foreach (var blob in store.ListAsync("", cancellationToken))
+        {
+            if (blob.Key.EndsWith(marker, StringComparison.Ordinal) && blob.Key.IndexOf('/', StringComparison.Ordinal) == blob.Key.Length - marker.Length)
+            {
+                yield return new BlobBagSource(store, blob.Key[..^marker.Length]);
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<IBagSource> One(IBagSource bag)
+    {
+        yield return bag;
+        await Task.CompletedTask;
+    }
+}
