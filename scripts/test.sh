@@ -6,12 +6,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
 source scripts/lib/postgres.sh
+source scripts/lib/s3rver.sh
 
 ensure_debian_packages "$ELIC_FONT_PACKAGE" openssl fontconfig qpdf poppler-utils libxml2-utils
 
 ensure_postgres_installed
 start_throwaway_postgres 55432 "-c fsync=off"   # throwaway data: durability is not under test here
 export ELIC_TEST_POSTGRES="$PG_CONNECTION"
+
+ensure_s3rver_installed
+start_throwaway_s3rver
+export ELIC_TEST_S3="$S3RVER_URL"
 
 results=$(mktemp -d)
 status=0
