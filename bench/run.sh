@@ -12,6 +12,8 @@
 # comparable with a real server's.
 # or 核验 over HTTP with wrk (installed if missing) against the Release API and a bare endpoint:
 #   bench/run.sh http [--seconds S] [--connections C]
+# or electronic archives (archive at issue, export to a folder and to a throwaway s3rver against tar, 四性检测 of the bags):
+#   bench/run.sh archive [--count N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +24,19 @@ if [ "${1:-}" = "http" ]; then
   dotnet build -c Release bench/BareEndpoint -v quiet -nologo
   dotnet build -c Release bench/Licenses.Bench -v quiet -nologo
   exec dotnet run -c Release --no-build --project bench/Licenses.Bench -- "$@"
+fi
+
+if [ "${1:-}" = "archive" ]; then
+  source scripts/lib/packages.sh
+  source scripts/lib/s3rver.sh
+  if [ -z "${ELIC_BENCH_S3:-}" ]; then
+    ensure_s3rver_installed
+    start_throwaway_s3rver 54668
+    export ELIC_BENCH_S3="$S3RVER_URL"
+  fi
+  dotnet build -c Release bench/Licenses.Bench -v quiet -nologo
+  dotnet run -c Release --no-build --project bench/Licenses.Bench -- "$@"
+  exit $?
 fi
 
 if [ "${1:-}" = "ofd" ] || [ "${1:-}" = "pdf" ] || [ "${1:-}" = "verify" ] || [ "${1:-}" = "audit" ]; then

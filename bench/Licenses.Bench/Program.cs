@@ -33,6 +33,12 @@ if (args.Length > 0 && args[0] == "audit")
     return await AuditBenchmark.RunAsync(args[1..]);
 }
 
+// "archive": archive at issue, export to a folder and to s3rver against tar, and 四性检测 of the bags: see ArchiveBenchmark.
+if (args.Length > 0 && args[0] == "archive")
+{
+    return await ArchiveBenchmark.RunAsync(args[1..]);
+}
+
 const int Target = 2_000;
 var count = 100_000;
 var postgres = Environment.GetEnvironmentVariable("ELIC_BENCH_POSTGRES");
@@ -58,6 +64,7 @@ for (var i = 0; i < args.Length; i++)
             Console.Error.WriteLine("       Licenses.Bench http [--seconds S] [--connections C]");
             Console.Error.WriteLine("       Licenses.Bench verify [--seconds S] [--concurrency C]");
             Console.Error.WriteLine("       Licenses.Bench audit [--count N] [--writers W]");
+            Console.Error.WriteLine("       Licenses.Bench archive [--count N] [--s3 <url>]");
             Console.Error.WriteLine("       (ELIC_BENCH_POSTGRES is used when --postgres is not given)");
             return 2;
     }

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Globalization;
+using Amazon.S3;
+using Amazon.S3.Model;
+using ElectronicLicense.Licenses;
+using ElectronicLicense.Licenses.Archiving;
+using ElectronicLicense.Licenses.Archiving.BagIt;
+using ElectronicLicense.Licenses.Departments;
+using ElectronicLicense.Licenses.Identifiers;
+using ElectronicLicense.Licenses.Ingest;
+using ElectronicLicense.Licenses.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ElectronicLicense.Bench;
+
+/// <summary>
+/// Electronic archives: N generated 营业执照 through 归集, then their packages made one by one ("archive at issue"), then
+/// <see cref="ArchiveService.ExportAsync"/> of all of them to a fresh folder and to an S3-protocol server (s3rver), each compared
+/// with GNU tar writing the same files, then 四性检测 (<see cref="ArchiveService.InspectOfflineAsync"/>) of every exported bag.
+/// </summary>
+internal static class ArchiveBenchmark
+{
+    private const string Archivist = "11500000MB15040166";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var count = 2_000;
+        var s3 = Environment.GetEnvironmentVariable("ELIC_BENCH_S3");
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--count" when BenchSupport.Positive(args, i + 1, out var n):
+                    count = n;
+                    i++;
+                    break;
+                case "--s3" when i + 1 < args.Length:
+                    s3 = args[++i];
+                    break;
+                default:
+                    Console.Error.WriteLine("usage: Licenses.Bench archive [--count N] [--s3 <s3rver url>]   (ELIC_BENCH_S3 when --s3 is not given)");
+                    return 2;
+            }
+        }
+
+        var output = Console.Out;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"elic archive benchmark: {count:N0} × 营业执照, BagIt packages (SHA-256 + SM3), SQLite"));
+        output.WriteLine(BenchSupport.Machine());
+        var root = Directory.CreateTempSubdirectory("elic-bench-archive-");
+        try
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Storage:DataDirectory"] = Path.Combine(root.FullName, "registry"),
+                ["Archives:RunWorker"] = "false",
+            }).Build();
+            await using var services = new ServiceCollection().AddLicenseRegistry(configuration).BuildServiceProvider();
+            await services.GetRequiredService<RegistryInitializer>().InitializeAsync();
+            var clock = services.GetRequiredService<TimeProvider>();
+            var archives = services.GetRequiredService<ArchiveService>();
+
+            // 归集 (not a target here: see the ofd and pdf modes).
+            var issuer = await BenchSupport.ActAsAsync(services, BusinessLicenseGenerator.Issuer, DepartmentRole.Issuer);
+            var ids = new List<LicenseId>(count);
+            var watch = Stopwatch.StartNew();
+            await using (var stream = new BusinessLicenseGenerator(count, clock).Open(out var produced))
+            {
+                await foreach (var item in services.GetRequiredService<IngestService>().IngestBatchAsync(issuer, stream))
+                {
+                    if (item.Result.LicenseId is { } id)
+                    {
+                        ids.Add(id);
+                    }
+                }
+
+                await produced;
+            }
+
+            output.WriteLine(Line($"归集: {ids.Count:N0} licenses stored in {watch.Elapsed.TotalSeconds:0.0} s (OFD + PDF each; not measured here)"));
+
+            watch.Restart();
+            long archivedBytes = 0;
+            foreach (var id in ids)
+            {
+                archivedBytes += (await archives.ArchiveAsync(id)).Bytes;
+            }
+
+            var archiving = watch.Elapsed.TotalSeconds;
+            output.WriteLine(Line($"archive at issue (build + verify documents + audit proofs + store + read back + record), 1 thread: {ids.Count / archiving:0.0} packages/s, {Mb(archivedBytes) / archiving:0.0} MB/s payload"));
+
+            var archivist = await BenchSupport.ActAsAsync(services, Archivist, DepartmentRole.Archivist);
+            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            var selection = ArchiveSelection.ForType(LicenseTypeCode.Parse(BusinessLicenseGenerator.TypeCode), today.AddYears(-6), today);
+
+            var folder = Path.Combine(root.FullName, "export");
+            var (folderSeconds, folderBytes, folderFailed) = await ExportAsync(archives, archivist, selection, bag => new DirectoryBagTarget(Path.Combine(folder, bag)));
+            var tarSeconds = Tar(folder, Path.Combine(root.FullName, "export.tar"));
+            output.WriteLine();
+            output.WriteLine(Line($"export of {ids.Count:N0} packages ({Mb(folderBytes):0.0} MB, {folderFailed} failed):"));
+            output.WriteLine(Line($"  folder store → folder: {ids.Count / folderSeconds,8:0.0} packages/s {Mb(folderBytes) / folderSeconds,7:0.0} MB/s  {100 * tarSeconds / folderSeconds,5:0}% of tar (target ≥ 50%)"));
+            output.WriteLine(Line($"  tar -cf of the exported folder: {ids.Count / tarSeconds,8:0.0} packages/s {Mb(folderBytes) / tarSeconds,7:0.0} MB/s  (baseline)"));
+
+            if (string.IsNullOrWhiteSpace(s3))
+            {
+                output.WriteLine("  s3rver: skipped (bench/run.sh archive starts one; or set ELIC_BENCH_S3)");
+            }
+            else
+            {
+                var bucket = "elic-bench-" + Guid.NewGuid().ToString("N")[..12];
+                using (var client = new AmazonS3Client("S3RVER", "S3RVER", new AmazonS3Config { ServiceURL = s3, ForcePathStyle = true, AuthenticationRegion = "us-east-1" }))
+                {
+                    await client.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
+                }
+
+                var store = BlobStores.CreateS3(new S3BucketOptions { ServiceUrl = s3, Bucket = bucket, Prefix = "export", AccessKey = "S3RVER", SecretKey = "S3RVER" });
+                try
+                {
+                    var (s3Seconds, s3Bytes, s3Failed) = await ExportAsync(archives, archivist, selection, bag => new BlobBagTarget(store, bag));
+                    output.WriteLine(Line($"  folder store → s3rver: {ids.Count / s3Seconds,8:0.0} packages/s {Mb(s3Bytes) / s3Seconds,7:0.0} MB/s  {100 * tarSeconds / s3Seconds,5:0}% of tar (target ≥ 50%; {s3Failed} failed; every object read back)"));
+                }
+                finally
+                {
+                    (store as IDisposable)?.Dispose();
+                }
+            }
+
+            // 四性检测 of every exported bag, offline, as `elic archive validate` runs it.
+            var bags = Directory.GetDirectories(folder).Order(StringComparer.Ordinal).ToList();
+            var invalid = 0;
+            watch.Restart();
+            foreach (var bag in bags)
+            {
+                if (!(await ArchiveService.InspectOfflineAsync(new DirectoryBagSource(bag), null, clock)).Valid)
+                {
+                    invalid++;
+                }
+            }
+
+            var validating = watch.Elapsed.TotalSeconds;
+            output.WriteLine();
+            output.WriteLine(Line($"validation (四性检测, offline, 1 thread): {bags.Count / validating:0.0} packages/s (target ≥ 100), {invalid} invalid of {bags.Count}"));
+            output.WriteLine(BenchSupport.LoadAverage() + " at the end");
+            return folderFailed == 0 && invalid == 0 ? 0 : 1;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            root.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<(double Seconds, long Bytes, int Failed)> ExportAsync(
+        ArchiveService archives, DepartmentIdentity archivist, ArchiveSelection selection, Func<string, IBagTarget> targets)
+    {
+        var watch = Stopwatch.StartNew();
+        long bytes = 0;
+        var failed = 0;
+        await foreach (var item in archives.ExportAsync(archivist, selection, targets, "bench"))
+        {
+            bytes += item.Bytes;
+            failed += item.Error is null ? 0 : 1;
+        }
+
+        return (watch.Elapsed.TotalSeconds, bytes, failed);
+    }
+
+    /// <summary>GNU tar writing the same files (the baseline), after one untimed run so both read from the page cache.</summary>
+    private static double Tar(string folder, string archive)
+    {
+        RunTar(folder, archive);
+        var watch = Stopwatch.StartNew();
+        RunTar(folder, archive);
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private static void RunTar(string folder, string archive)
+    {
+        using var tar = Process.Start(new ProcessStartInfo("tar", ["-cf", archive, "-C", folder, "."]) { RedirectStandardError = true })
+            ?? throw new InvalidOperationException("tar did not start");
+        tar.WaitForExit();
+        if (tar.ExitCode != 0)
+        {
+            throw new InvalidOperationException("tar failed: " + tar.StandardError.ReadToEnd());
+        }
+    }
+
+    private static double Mb(long bytes) => bytes / 1048576.0;
+
+    private static string Line(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
