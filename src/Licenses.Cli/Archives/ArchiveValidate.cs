@@ -49,14 +49,9 @@ internal static class ArchiveValidate
         CliContext context, IAsyncEnumerable<IBagSource> bags, bool single, IReadOnlyList<X509Certificate2>? anchors, bool json, CancellationToken cancellationToken)
     {
         int valid = 0, invalid = 0;
-        if (json && !single)
+        void Write(ArchiveReport report)
         {
-            context.Output.WriteLine("[");
-        }
-
-        await foreach (var bag in bags.WithCancellation(cancellationToken))
-        {
-            var report = await ArchiveService.InspectOfflineAsync(bag, anchors, context.Clock, cancellationToken);
+            var first = valid + invalid == 0;
             if (report.Valid)
             {
                 valid++;
@@ -68,17 +63,34 @@ internal static class ArchiveValidate
 
             if (json)
             {
-                context.Output.WriteLine((single || valid + invalid == 1 ? "" : ",") + report.ToJson());
+                context.Output.WriteLine((first ? single ? "" : "[" : ",") + report.ToJson());
             }
             else
             {
-                if (valid + invalid > 1)
+                if (!first)
                 {
                     context.Output.WriteLine();
                 }
 
                 context.Output.Write(report.ToText());
             }
+        }
+
+        // One bag per core at a time, reported in order: at most that many reports are held, so memory stays flat.
+        var window = new Queue<Task<ArchiveReport>>();
+        var parallel = Math.Max(1, Environment.ProcessorCount);
+        await foreach (var bag in bags.WithCancellation(cancellationToken))
+        {
+            window.Enqueue(Task.Run(() => ArchiveService.InspectOfflineAsync(bag, anchors, context.Clock, cancellationToken), cancellationToken));
+            if (window.Count >= parallel)
+            {
+                Write(await window.Dequeue());
+            }
+        }
+
+        while (window.Count > 0)
+        {
+            Write(await window.Dequeue());
         }
 
         if (valid + invalid == 0)

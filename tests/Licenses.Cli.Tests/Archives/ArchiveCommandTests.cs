@@ -46,6 +46,20 @@ public sealed class ArchiveCommandTests(ArchiveRegistryFixture registry) : IClas
     }
 
     [Fact]
+    public async Task Json_for_a_folder_of_bags_is_an_array_of_reports_in_bag_order()
+    {
+        var run = await Elic.RunAsync("archive", "validate", registry.ExportFolder, "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = JsonDocument.Parse(run.Output);
+        var reports = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal(
+            Directory.GetDirectories(registry.ExportFolder).Order(StringComparer.Ordinal).Select(Path.GetFileName),
+            reports.Select(r => Path.GetFileName(r.GetProperty("location").GetString()!)));
+        Assert.All(reports, r => Assert.True(r.GetProperty("valid").GetBoolean()));
+    }
+
+    [Fact]
     public async Task Export_by_license_id_writes_that_one_bag_and_json_reports_it()
     {
         var licenseId = Directory.GetDirectories(registry.ExportFolder).Select(Path.GetFileName).Order(StringComparer.Ordinal).First()![..^"-v1".Length];
