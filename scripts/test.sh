@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the solution. Installs and starts what the tests need on a fresh machine that has
 # only the .NET SDK: the CJK font, the independent checkers (OpenSSL, qpdf, poppler's pdfsig, fontconfig's
-# fc-scan, libxml2's xmllint) and a throwaway PostgreSQL cluster on loopback (stopped and removed afterwards).
+# fc-scan, libxml2's xmllint), a throwaway PostgreSQL cluster and a throwaway s3rver on loopback (stopped and
+# removed afterwards).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
@@ -15,7 +16,7 @@ start_throwaway_postgres 55432 "-c fsync=off"   # throwaway data: durability is 
 export ELIC_TEST_POSTGRES="$PG_CONNECTION"
 
 ensure_s3rver_installed
-start_throwaway_s3rver
+start_throwaway_s3rver 54568   # after PostgreSQL: its EXIT trap is kept and chained
 export ELIC_TEST_S3="$S3RVER_URL"
 
 results=$(mktemp -d)

@@ -119,7 +119,7 @@ internal sealed class IssuanceProfile
         profile.steps.Add(("sign (3 × OfdSigner.Sign)", sign, signs));
         profile.steps.Add(("reopen between signatures (2 × OfdPackage.TryOpen)", reopen, reopens));
         profile.steps.Add(("SM3 of the file (the record's digest)", sm3, work.Count));
-        profile.steps.Add(("store (LocalFolderObjectStore.PutAsync: write, fsync, read back, rename)", store, work.Count));
+        profile.steps.Add(("store (BlobObjectStore over LocalFolderBlobStore: write, fsync, read back, rename)", store, work.Count));
 
         // Inside OfdSigner.Sign: the same operations on their own, per call of Sign.
         var key = keys.ForDepartment(issuer);

@@ -210,8 +210,16 @@ public sealed class ArchiveService
         var ids = licenses.Select(l => l.Value).Distinct().ToList();
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            var known = await db.LicenseVersions.AsNoTracking().Where(v => ids.Contains(v.LicenseId.Value)).Select(v => v.LicenseId).ToListAsync(cancellationToken);
-            var missing = ids.Except(known.Select(k => k.Value)).ToList();
+            var missing = new List<string>();
+            foreach (var id in licenses.DistinctBy(l => l.Value))
+            {
+                // One indexed lookup each: at most 1000, and the value-converted identifier is compared whole.
+                if (!await db.LicenseVersions.AsNoTracking().AnyAsync(v => v.LicenseId == id, cancellationToken))
+                {
+                    missing.Add(id.Value);
+                }
+            }
+
             if (missing.Count > 0)
             {
                 throw new RegistryException(RegistryErrorCodes.LicenseNotFound, $"{missing.Count} of the licenses are not registered.",

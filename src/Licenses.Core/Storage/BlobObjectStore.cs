@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace ElectronicLicense.Licenses.Storage;
@@ -19,7 +20,9 @@ internal sealed class BlobObjectStore(IBlobStore blobs) : IObjectStore, IDisposa
     {
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(content.Span));
         var key = KeyOf(sha256);
-        using var stream = new MemoryStream(content.ToArray(), writable: false);
+        using var stream = MemoryMarshal.TryGetArray(content, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(content.ToArray(), writable: false);
         var stored = await Blobs.PutAsync(key, stream, retention: null, cancellationToken);
         if (!sha256.Equals(stored.Sha256, StringComparison.Ordinal))
         {

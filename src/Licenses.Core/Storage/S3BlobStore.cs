@@ -292,17 +292,30 @@ internal sealed class S3BlobStore : IBlobStore, IDisposable
             // Gone right after the put: another writer is replacing it (s3rver replaces non-atomically). Worth another try.
             throw new IOException($"Object '{objectKey}' was not found in {Location} right after it was written.", e);
         }
+        catch (ArgumentException e)
+        {
+            // The SDK could not parse the response headers (s3rver answers mid-overwrite with an empty ETag): a failed read-back.
+            throw new IOException($"Object '{objectKey}' read back from {Location} came with unreadable headers.", e);
+        }
 
         using var disposeResponse = response;
         await using var stream = response.ResponseStream;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[BufferSize];
         long read = 0;
-        int n;
-        while ((n = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        try
         {
-            hash.AppendData(buffer, 0, n);
-            read += n;
+            int n;
+            while ((n = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                hash.AppendData(buffer, 0, n);
+                read += n;
+            }
+        }
+        catch (AmazonClientException e)
+        {
+            // The SDK's own ETag/MD5 check failed on the body: the read-back differs, which is worth another try.
+            throw new IOException($"Object '{objectKey}' read back from {Location} failed the client's integrity check.", e);
         }
 
         var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
@@ -316,7 +329,7 @@ internal sealed class S3BlobStore : IBlobStore, IDisposable
     {
         try
         {
-            await VerifyAsync(objectKey, sha256, length, CancellationToken.None);
+            await retry.RunAsync(async c => { await VerifyAsync(objectKey, sha256, length, c); return true; }, CancellationToken.None);
             return true;
         }
         catch (Exception e) when (e is AmazonClientException or AmazonServiceException or IOException or HttpRequestException or OperationCanceledException)

@@ -127,6 +127,24 @@ public static class AuthorizationMatrix
         Get("/api/v1/audit/public-key", "JSON", Everyone, _ => "/api/v1/audit/public-key"),
         Get("/api/v1/audit/public-key.pem", "PEM", Everyone, _ => "/api/v1/audit/public-key.pem"),
 
+        // Electronic archives: archivists and admins; any department may report a closed case.
+        Send("POST", "/api/v1/archives/exports", "one license", [Archivist, Admin], HttpStatusCode.Accepted, c => Json(new { licenseId = c.Host.DrivingLicence })),
+        new("GET", "/api/v1/archives/exports/{id}", "the archivist's job", [Archivist, Admin], HttpStatusCode.OK,
+            async c => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/archives/exports/{await c.Host.CompletedExportAsync()}")),
+        new("GET", "/api/v1/archives/exports/{id}/packages", "the archivist's job", [Archivist, Admin], HttpStatusCode.OK,
+            async c => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/archives/exports/{await c.Host.CompletedExportAsync()}/packages")),
+        new("GET", "/api/v1/archives/exports/{id}/download", "the archivist's job", [Archivist, Admin], HttpStatusCode.OK,
+            async c => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/archives/exports/{await c.Host.CompletedExportAsync()}/download")),
+        new("GET", "/api/v1/archives/packages/{licenseId}", "archived license", [Archivist, Admin], HttpStatusCode.OK,
+            async c => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/archives/packages/{await c.Host.ArchivedLicenceAsync()}")),
+        new("GET", "/api/v1/archives/packages/{licenseId}/bag", "archived license", [Archivist, Admin], HttpStatusCode.OK,
+            async c => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/archives/packages/{await c.Host.ArchivedLicenceAsync()}/bag")),
+        new("GET", "/api/v1/archives/packages/{licenseId}/report", "archived license", [Archivist, Admin], HttpStatusCode.OK,
+            async c => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/archives/packages/{await c.Host.ArchivedLicenceAsync()}/report")),
+        Send("POST", "/api/v1/archives/case-closures", "a closed case", Departments, HttpStatusCode.Accepted,
+            c => Json(new { caseNumber = "BJ" + Guid.NewGuid().ToString("N")[..12], licenseIds = new[] { c.Host.DrivingLicence } })),
+        Get("/api/v1/archives/queue", "counts", [Archivist, Admin], _ => "/api/v1/archives/queue"),
+
         // Offline 核验 material.
         Get("/api/v1/trust-list", "signed trust list", Everyone, _ => "/api/v1/trust-list"),
         Send("POST", "/api/v1/trust-list/rotate", "rotate the payload key", [Admin], HttpStatusCode.OK, _ => Task.FromResult<HttpContent>(new StringContent(string.Empty))),

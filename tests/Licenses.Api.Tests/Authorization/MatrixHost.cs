@@ -49,6 +49,8 @@ public sealed class MatrixHost : IAsyncLifetime
 
     public string SealId { get; private set; } = string.Empty;
 
+    private string? exportJob;
+
     public int StatusListId { get; private set; }
 
     public static string DepartmentOf(Caller caller) => caller switch
@@ -127,6 +129,41 @@ public sealed class MatrixHost : IAsyncLifetime
         var response = await SendAsDepartmentAsync(Samples.IssuerOf(body), "issuer",
             new HttpRequestMessage(HttpMethod.Post, "/api/v1/licenses") { Content = Samples.Json(body) });
         return (string)(await ReadJsonAsync<JsonObject>(response, HttpStatusCode.Created))["licenseId"]!;
+    }
+
+    /// <summary>The driving licence, archived (the worker may not have reached it yet).</summary>
+    public async Task<string> ArchivedLicenceAsync()
+    {
+        var archives = Factory.Services.GetRequiredService<ElectronicLicense.Licenses.Archiving.ArchiveService>();
+        await archives.ArchiveAsync(ElectronicLicense.Licenses.Identifiers.LicenseId.Parse(DrivingLicence));
+        return DrivingLicence;
+    }
+
+    /// <summary>An export job of the archivist's department, completed (made once).</summary>
+    public async Task<string> CompletedExportAsync()
+    {
+        if (exportJob is not null)
+        {
+            return exportJob;
+        }
+
+        var created = await ReadJsonAsync<JsonObject>(await SendAsync(Caller.Archivist, new HttpRequestMessage(HttpMethod.Post, "/api/v1/archives/exports")
+        {
+            Content = JsonContent.Create(new { licenseId = DrivingLicence }),
+        }), HttpStatusCode.Accepted);
+        var id = (string)created["id"]!;
+        for (var i = 0; i < 600; i++)
+        {
+            var job = await ReadJsonAsync<JsonObject>(await SendAsync(Caller.Archivist, new HttpRequestMessage(HttpMethod.Get, $"/api/v1/archives/exports/{id}")));
+            if ((string)job["status"]! == "completed")
+            {
+                return exportJob = id;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The export job did not complete within a minute.");
     }
 
     /// <summary>A fresh driving licence of <see cref="Driver"/>, suspended by an administrator.</summary>

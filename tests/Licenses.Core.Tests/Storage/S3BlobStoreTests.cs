@@ -166,6 +166,22 @@ public sealed class S3BlobStoreTests : IAsyncLifetime
         Assert.Null(put.ObjectLockLegalHoldStatus);
     }
 
+    [Fact]
+    public async Task Wrong_credentials_fail_without_the_secret_in_the_error_or_the_location()
+    {
+        const string secret = "wrong-secret-key-7f3a9c";
+        var options = S3TestServer.Options(bucket, "p");
+        options.AccessKey = "UNKNOWN-ACCESS-KEY";
+        options.SecretKey = secret;
+        using var store = (S3BlobStore)BlobStores.CreateS3(options);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => store.PutAsync("x.bin", new MemoryStream([1])));
+
+        Assert.DoesNotContain(secret, error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, store.Location, StringComparison.Ordinal);
+        Assert.Null(Head("p/x.bin"));
+    }
+
     private static object Failing(string method, AmazonWebServiceRequest request, Fault fault)
     {
         Exception error = fault switch
