@@ -84,6 +84,19 @@ public sealed class ArchiveCommandTests(ArchiveRegistryFixture registry) : IClas
     }
 
     [Fact]
+    public async Task Documents_of_an_exported_package_verify_with_elic_verify_and_the_archived_trust_anchors()
+    {
+        var bag = Directory.GetDirectories(registry.ExportFolder).Order(StringComparer.Ordinal).First();
+        var trust = Path.Combine(bag, "data", "verification", "trust");
+
+        foreach (var document in Directory.GetFiles(Path.Combine(bag, "data", "documents")).Order(StringComparer.Ordinal))
+        {
+            var run = await Elic.RunAsync("verify", document, "--trust", trust);
+            Assert.True(run.ExitCode == 0, document + "\n" + run);
+        }
+    }
+
+    [Fact]
     public async Task A_narrower_range_exports_exactly_the_versions_issued_in_it()
     {
         var dates = ArchiveRegistryFixture.IssueDatesOfType().Order().ToList();
@@ -191,6 +204,8 @@ public sealed class ArchiveCommandTests(ArchiveRegistryFixture registry) : IClas
                 "--data-dir", registry.DataDirectory, "--as", ImportSample.Issuer, "--out", registry.Scratch("usage")],
             ["archive", "export", "--type", ArchiveRegistryFixture.TypeCode, "--issued-from", "2025-01-01", "--issued-to", "2025-12-31",
                 "--data-dir", registry.Scratch("missing-registry"), "--as", ArchiveRegistryFixture.Archivist, "--out", registry.Scratch("usage")],
+            ["archive", "export", "--license", "1.2.156.3005.2.11100000MB0000617G002.11500000MB1503013M.2025000001.001.F", "--config", registry.Scratch("missing.json"), .. registryArgs],
+            ["archive", "export", "--license", "1.2.156.3005.2.11100000MB0000617G002.11500000MB1503013M.2025000001.001.F", "--s3-endpoint", "http://127.0.0.1:9", .. registryArgs],
             ["archive", "validate"],
             ["archive", "validate", registry.Scratch("nowhere")],
             ["archive", "validate", empty],
@@ -204,6 +219,24 @@ public sealed class ArchiveCommandTests(ArchiveRegistryFixture registry) : IClas
         }
 
         Assert.False(Directory.Exists(registry.Scratch("missing-registry")), "a missing registry must not be created by an export");
+    }
+
+    [Fact]
+    public async Task A_well_formed_but_unregistered_license_exits_1_and_one_s3_credential_alone_exits_2()
+    {
+        var unregistered = ElectronicLicense.Licenses.Identifiers.LicenseId.Create(
+            ElectronicLicense.Licenses.Identifiers.LicenseTypeCode.Parse(ArchiveRegistryFixture.TypeCode),
+            ElectronicLicense.Licenses.Identifiers.UnifiedSocialCreditCode.Parse(ImportSample.Issuer), "2025009999", 1).Value;
+
+        var unknown = await Elic.RunAsync("archive", "export", "--license", unregistered, "--out", registry.Scratch("unknown"),
+            "--data-dir", registry.DataDirectory, "--as", ArchiveRegistryFixture.Archivist);
+        var oneKey = await Elic.RunWithEnvironmentAsync(new Dictionary<string, string> { ["ELIC_S3_ACCESS_KEY"] = "S3RVER" },
+            "archive", "validate", "s3://bucket/prefix", "--s3-endpoint", "http://127.0.0.1:9");
+
+        Assert.True(unknown.ExitCode == 1, unknown.ToString());
+        Assert.Contains("is registered", unknown.Error, StringComparison.Ordinal);
+        Assert.True(oneKey.ExitCode == 2, oneKey.ToString());
+        Assert.Contains("ELIC_S3_SECRET_KEY", oneKey.Error, StringComparison.Ordinal);
     }
 
     private static int CountLines(string text, string checkId) =>
