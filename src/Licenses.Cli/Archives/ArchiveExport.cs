@@ -56,21 +56,29 @@ internal static class ArchiveExport
 
         var tally = new Tally();
         var clock = Stopwatch.StartNew();
-        if (request.ShowProgress && total > 0)
+        var cancelled = false;
+        try
         {
-            await context.Out.Progress()
-                .AutoClear(true)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new CountColumn(tally), new RemainingTimeColumn())
-                .StartAsync(async progress =>
-                {
-                    var task = progress.AddTask("export", maxValue: total);
-                    await ExportAsync(archives, registry, selection, output, tally, () => task.Value = Math.Min(tally.Done, total), cancellationToken);
-                    task.Value = task.MaxValue;
-                });
+            if (request.ShowProgress && total > 0)
+            {
+                await context.Out.Progress()
+                    .AutoClear(true)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new CountColumn(tally), new RemainingTimeColumn())
+                    .StartAsync(async progress =>
+                    {
+                        var task = progress.AddTask("export", maxValue: total);
+                        await ExportAsync(archives, registry, selection, output, tally, () => task.Value = Math.Min(tally.Done, total), cancellationToken);
+                        task.Value = task.MaxValue;
+                    });
+            }
+            else
+            {
+                await ExportAsync(archives, registry, selection, output, tally, () => { }, cancellationToken);
+            }
         }
-        else
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && tally.Done > 0)
         {
-            await ExportAsync(archives, registry, selection, output, tally, () => { }, cancellationToken);
+            cancelled = true;
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
@@ -83,6 +91,13 @@ internal static class ArchiveExport
         else
         {
             WriteText(context, output.Location, selection, total, tally, seconds, rate);
+        }
+
+        if (cancelled)
+        {
+            // Files are copied in name order, tagmanifest-*.txt last: the bag in flight has none and fails validation.
+            context.WriteError("export cancelled: the packages reported are complete; the one in flight has no tag manifest. Run the same export again to finish (packages are rewritten identically).");
+            return ExitCodes.Cancelled;
         }
 
         return tally.Failed == 0 ? ExitCodes.Success : ExitCodes.Failed;
