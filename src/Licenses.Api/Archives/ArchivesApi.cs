@@ -85,13 +85,8 @@ internal static class ArchivesApi
             });
         }
 
-        return new TarResult($"export-{job.Id}.tar", async (output, token) =>
-        {
-            await foreach (var name in archives.ExportedBagsAsync(job, token))
-            {
-                await TarBagWriter.WriteAsync(archives.OpenExported(job, name), output, name, job.CompletedAt ?? job.CreatedAt, token);
-            }
-        });
+        return new TarResult($"export-{job.Id}.tar", (output, token) =>
+            TarBagWriter.WriteAllAsync(BagsOf(job, archives, token), output, job.CompletedAt ?? job.CreatedAt, token));
     }
 
     private static async Task<Ok<ArchivedPackage>> GetPackage(string licenseId, string? caseNumber, ArchiveService archives, CancellationToken cancellationToken) =>
@@ -151,6 +146,15 @@ internal static class ArchivesApi
         Instance = context.Request.Path,
         Extensions = { ["code"] = "export-not-found" },
     });
+
+    private static async IAsyncEnumerable<(string, IBagSource)> BagsOf(
+        ArchiveExportJob job, ArchiveService archives, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var name in archives.ExportedBagsAsync(job, cancellationToken))
+        {
+            yield return (name, archives.OpenExported(job, name));
+        }
+    }
 
     /// <summary>Streams a tar body as it is produced: a package is never held in memory.</summary>
     private sealed class TarResult(string fileName, Func<Stream, CancellationToken, Task> write) : IResult
