@@ -143,6 +143,8 @@ public abstract class BlobStoreContractTests : IAsyncLifetime
         Assert.Equal(keys.Order(StringComparer.Ordinal), listed.Select(b => b.Key));
         Assert.All(listed, b => Assert.Equal(Encoding.UTF8.GetByteCount(b.Key), b.Length));
         Assert.Equal(["bags/3/00003.txt", "bags/3/00010.txt"], (await KeysAsync("bags/3/000")).Take(2));
+        Assert.Equal(keys.Where(k => k.StartsWith("bags/a", StringComparison.Ordinal)).Order(StringComparer.Ordinal), await KeysAsync("bags/a"));
+        Assert.Equal(["bags/证照/档案.xml"], await KeysAsync("bags/证照/"));
         Assert.Equal(keys.Concat(outside).Order(StringComparer.Ordinal), await KeysAsync(string.Empty));
     }
 

@@ -92,7 +92,7 @@ public sealed class DirectoryBagSource : IBagSource
             return Task.FromResult<Stream?>(null);
         }
 
-        return Task.FromResult<Stream?>(new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan));
+        return Task.FromResult<Stream?>(new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan));
     }
 
     // Known limit: .NET reports Unix pipes, sockets and devices as ordinary files (no public API gives the file type), so only

@@ -34,11 +34,11 @@ public sealed class DirectoryBagTarget : IBagTarget
         var temporary = Path.Combine(folder, $".elic-partial-{Guid.NewGuid():N}");
         try
         {
-            var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+            // Unbuffered, synchronous handle: the copy's own buffer goes straight to write(2) (see LocalFolderBlobStore.OpenReadAsync).
+            var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.None);
             await using (file.ConfigureAwait(false))
             {
                 await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
-                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
 
             File.Move(temporary, destination, overwrite: true);
