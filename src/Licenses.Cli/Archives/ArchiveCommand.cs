@@ -57,13 +57,24 @@ internal static class ArchiveCommand
         var path = new Argument<string>("location") { Description = "A bag folder, a folder of bags, or s3://bucket/prefix (a bag or a prefix of bags)" };
         var endpoint = new Option<string>("--s3-endpoint") { Description = "S3-compatible server of an s3:// location (MinIO); credentials from ELIC_S3_ACCESS_KEY/ELIC_S3_SECRET_KEY", HelpName = "url" };
         var trust = new Option<string>("--trust") { Description = "Folder of CA certificates to check signatures against, instead of those archived in each package", HelpName = "dir" };
+        var dataDirectory = new Option<string>("--data-dir") { Description = "The registry that archived the packages: compare each package digest with the one it registered", HelpName = "dir" };
+        var postgres = new Option<string>("--postgres") { Description = "With --data-dir: the registry's PostgreSQL database", HelpName = "connstring" };
+        var config = new Option<string>("--config") { Description = "With --data-dir: the registry's settings (appsettings.json)", HelpName = "file" };
         var json = new Option<bool>("--json") { Description = "Write each report as JSON" };
         var command = new Command("validate", "Run 四性检测 on archive packages; exit 0 all valid, 1 any invalid, 2 usage error")
         {
-            path, endpoint, trust, json,
+            path, endpoint, trust, dataDirectory, postgres, config, json,
         };
-        command.SetAction((parsed, cancellationToken) => ArchiveValidate.RunAsync(
-            context, parsed.GetValue(path)!, parsed.GetValue(endpoint), parsed.GetValue(trust), parsed.GetValue(json), cancellationToken));
+        command.SetAction((parsed, cancellationToken) =>
+        {
+            var registry = parsed.GetValue(dataDirectory) is { } data
+                ? new ArchiveValidate.Registry(data, parsed.GetValue(postgres), parsed.GetValue(config))
+                : parsed.GetValue(postgres) is not null || parsed.GetValue(config) is not null
+                    ? throw new CliException("--postgres and --config go with --data-dir, the registry to compare package digests with.")
+                    : null;
+            return ArchiveValidate.RunAsync(
+                context, parsed.GetValue(path)!, parsed.GetValue(endpoint), parsed.GetValue(trust), registry, parsed.GetValue(json), cancellationToken);
+        });
         return command;
     }
 }

@@ -22,27 +22,36 @@ internal sealed class ArchiveRegistry : IAsyncDisposable
 {
     private readonly ServiceProvider services;
 
-    private ArchiveRegistry(ServiceProvider services, DepartmentIdentity archivist)
+    private readonly DepartmentIdentity? archivist;
+
+    private ArchiveRegistry(ServiceProvider services, DepartmentIdentity? archivist)
     {
         this.services = services;
-        Archivist = archivist;
+        this.archivist = archivist;
     }
 
     /// <summary>The department the export is done and audited as.</summary>
-    public DepartmentIdentity Archivist { get; }
+    public DepartmentIdentity Archivist => archivist ?? throw new InvalidOperationException("The registry was opened to compare packages only.");
 
     /// <summary>The registry's archive service.</summary>
     public ArchiveService Archives => services.GetRequiredService<ArchiveService>();
 
     /// <summary>Opens the existing registry in <paramref name="dataDirectory"/> and checks that <paramref name="department"/> holds the archivist role.</summary>
     /// <exception cref="CliException">The code is malformed, the registry is missing or cannot be opened, or the department is not an archivist.</exception>
-    public static async Task<ArchiveRegistry> OpenAsync(
-        string dataDirectory, string department, string? postgres, string? configFile, CancellationToken cancellationToken)
+    public static Task<ArchiveRegistry> OpenAsync(
+        string dataDirectory, string department, string? postgres, string? configFile, CancellationToken cancellationToken) =>
+        UnifiedSocialCreditCode.TryParse(department, out var code, out var reason)
+            ? OpenCoreAsync(dataDirectory, code, postgres, configFile, cancellationToken)
+            : throw new CliException($"--as must be an archivist department's 统一社会信用代码: {reason}");
+
+    /// <summary>Opens the existing registry in <paramref name="dataDirectory"/> to compare packages with the digests it registered (no department).</summary>
+    /// <exception cref="CliException">The registry is missing or cannot be opened.</exception>
+    public static Task<ArchiveRegistry> OpenToCompareAsync(string dataDirectory, string? postgres, string? configFile, CancellationToken cancellationToken) =>
+        OpenCoreAsync(dataDirectory, null, postgres, configFile, cancellationToken);
+
+    private static async Task<ArchiveRegistry> OpenCoreAsync(
+        string dataDirectory, UnifiedSocialCreditCode? code, string? postgres, string? configFile, CancellationToken cancellationToken)
     {
-        if (!UnifiedSocialCreditCode.TryParse(department, out var code, out var reason))
-        {
-            throw new CliException($"--as must be an archivist department's 统一社会信用代码: {reason}");
-        }
 
         if (postgres is null && !Directory.Exists(dataDirectory))
         {
@@ -70,6 +79,11 @@ internal sealed class ArchiveRegistry : IAsyncDisposable
         try
         {
             await services.GetRequiredService<RegistryInitializer>().InitializeAsync(cancellationToken);
+            if (code is null)
+            {
+                return new ArchiveRegistry(services, null);
+            }
+
             var identity = await services.GetRequiredService<DepartmentDirectory>().ActAsAsync(code, DepartmentRole.Archivist, cancellationToken)
                 ?? throw new CliException($"--as {code}: the registry has no department with this code that holds the archivist role.");
             return new ArchiveRegistry(services, identity);

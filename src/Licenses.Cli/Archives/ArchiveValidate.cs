@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography.X509Certificates;
 using ElectronicLicense.Cli.Certificates;
 using ElectronicLicense.Licenses.Archiving;
 using ElectronicLicense.Licenses.Archiving.BagIt;
@@ -13,13 +12,27 @@ internal static class ArchiveValidate
 {
     private const string Declaration = "bagit.txt";
 
+    /// <summary>Where to compare package digests: the registry that archived the packages (optional).</summary>
+    public sealed record Registry(string DataDirectory, string? Postgres, string? ConfigFile);
+
     public static async Task<int> RunAsync(
-        CliContext context, string path, string? s3Endpoint, string? trustFolder, bool json, CancellationToken cancellationToken)
+        CliContext context, string path, string? s3Endpoint, string? trustFolder, Registry? registry, bool json, CancellationToken cancellationToken)
     {
         var anchors = trustFolder is null ? null : CertificateFiles.LoadFolder(trustFolder);
         IBlobStore? store = null;
+        ArchiveRegistry? archived = null;
         try
         {
+            // With the registry, authenticity.package-digest compares each package with the digest registered at archiving;
+            // without it that check is reported NOT RUN.
+            Func<IBagSource, CancellationToken, Task<ArchiveReport>> inspect = (bag, token) => ArchiveService.InspectOfflineAsync(bag, anchors, context.Clock, token);
+            if (registry is not null)
+            {
+                archived = await ArchiveRegistry.OpenToCompareAsync(registry.DataDirectory, registry.Postgres, registry.ConfigFile, cancellationToken);
+                var archives = archived.Archives;
+                inspect = (bag, token) => archives.InspectAsync(bag, anchors, compareWithRegistry: true, token);
+            }
+
             IAsyncEnumerable<IBagSource> bags;
             bool single;
             if (ArchiveLocation.IsS3(path))
@@ -37,16 +50,20 @@ internal static class ArchiveValidate
                 (single, bags) = FindBags(path);
             }
 
-            return await ValidateAsync(context, bags, single, anchors, json, cancellationToken);
+            return await ValidateAsync(context, bags, single, inspect, json, cancellationToken);
         }
         finally
         {
             (store as IDisposable)?.Dispose();
+            if (archived is not null)
+            {
+                await archived.DisposeAsync();
+            }
         }
     }
 
     private static async Task<int> ValidateAsync(
-        CliContext context, IAsyncEnumerable<IBagSource> bags, bool single, IReadOnlyList<X509Certificate2>? anchors, bool json, CancellationToken cancellationToken)
+        CliContext context, IAsyncEnumerable<IBagSource> bags, bool single, Func<IBagSource, CancellationToken, Task<ArchiveReport>> inspect, bool json, CancellationToken cancellationToken)
     {
         int valid = 0, invalid = 0;
         void Write(ArchiveReport report)
@@ -81,7 +98,7 @@ internal static class ArchiveValidate
         var parallel = Math.Max(1, Environment.ProcessorCount);
         await foreach (var bag in bags.WithCancellation(cancellationToken))
         {
-            window.Enqueue(Task.Run(() => ArchiveService.InspectOfflineAsync(bag, anchors, context.Clock, cancellationToken), cancellationToken));
+            window.Enqueue(Task.Run(() => inspect(bag, cancellationToken), cancellationToken));
             if (window.Count >= parallel)
             {
                 Write(await window.Dequeue());
