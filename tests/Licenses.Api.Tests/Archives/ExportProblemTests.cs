@@ -6,7 +6,7 @@ using ElectronicLicense.Api.Tests.Infrastructure;
 namespace ElectronicLicense.Api.Tests.Archives;
 
 /// <summary>The export job problems an archivist's client relies on: their status, <c>type</c> and <c>code</c>.</summary>
-public sealed class ArchivesApiTests : IDisposable
+public sealed class ExportProblemTests : IDisposable
 {
     private const string Archivist = "11500000MB15040166";
 
