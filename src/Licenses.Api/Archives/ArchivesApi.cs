@@ -67,13 +67,8 @@ internal static class ArchivesApi
             throw new RegistryException(RegistryErrorCodes.ExportNotComplete, $"The export is {job.Status}; download it once it is completed.");
         }
 
-        return new TarResult($"export-{job.Id}.tar", async (output, token) =>
-        {
-            await foreach (var name in archives.ExportedBagsAsync(job, token))
-            {
-                await TarBagWriter.WriteAsync(archives.OpenExported(job, name), output, name, job.CompletedAt ?? job.CreatedAt, token);
-            }
-        });
+        return new TarResult($"export-{job.Id}.tar", (output, token) =>
+            TarBagWriter.WriteAllAsync(BagsOf(job, archives, token), output, job.CompletedAt ?? job.CreatedAt, token));
     }
 
     private static async Task<Ok<ArchivedPackage>> GetPackage(string licenseId, string? caseNumber, ArchiveService archives, CancellationToken cancellationToken) =>
@@ -124,6 +119,15 @@ internal static class ArchivesApi
     private static async Task<ArchiveExportJob> FindJobAsync(string id, HttpContext context, ArchiveService archives, CancellationToken cancellationToken) =>
         await archives.FindExportJobAsync(DepartmentTokenHandler.Caller(context), id, cancellationToken)
             ?? throw new RegistryException(RegistryErrorCodes.ExportNotFound, "No export job of your department has this id.");
+
+    private static async IAsyncEnumerable<(string, IBagSource)> BagsOf(
+        ArchiveExportJob job, ArchiveService archives, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var name in archives.ExportedBagsAsync(job, cancellationToken))
+        {
+            yield return (name, archives.OpenExported(job, name));
+        }
+    }
 
     /// <summary>Streams a tar body as it is produced: a package is never held in memory.</summary>
     private sealed class TarResult(string fileName, Func<Stream, CancellationToken, Task> write) : IResult

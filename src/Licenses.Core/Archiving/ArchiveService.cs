@@ -38,7 +38,11 @@ public sealed record ArchivedPackage(
     string Retention,
     DateTimeOffset? RetainUntil,
     bool RetentionEnforced,
-    DateTimeOffset ArchivedAt);
+    DateTimeOffset ArchivedAt)
+{
+    /// <summary>The key prefix its files are stored under, as recorded at archiving.</summary>
+    internal string StoreKey { get; init; } = string.Empty;
+}
 
 /// <summary>
 /// Electronic archives: makes the BagIt package of a license version (办结即归档, from the outbox or on demand), stores it in the
@@ -47,6 +51,10 @@ public sealed record ArchivedPackage(
 public sealed class ArchiveService
 {
     private const int PageSize = 500;
+
+    /// <summary>Packages copied at once by an export: enough to overlap store latency and batch the audit events, few enough
+    /// that memory stays a handful of copy buffers.</summary>
+    private const int ExportConcurrency = 8;
 
     private readonly IDbContextFactory<RegistryDbContext> contexts;
     private readonly LicenseCatalog catalog;
@@ -104,7 +112,7 @@ public sealed class ArchiveService
         var now = clock.GetUtcNow();
         var enforced = await store.EnforcesRetentionAsync(cancellationToken);
         var retainUntil = RetainUntil(content.Retention, now);
-        var prefix = StoreKey(licenseId, caseNumber, content.BaseDirectory);
+        var prefix = KeyFor(licenseId, caseNumber, content.BaseDirectory);
         var target = new BlobBagTarget(store, prefix, new BlobRetention(retainUntil, LegalHold: retainUntil is null));
 
         // Every file is stored and read back before the package is recorded: a failure part-way leaves files but no record,
@@ -178,10 +186,17 @@ public sealed class ArchiveService
     }
 
     /// <summary>Reads a stored package's files.</summary>
+    /// <param name="package">A package this service returned (it carries where its files were stored).</param>
+    /// <exception cref="ArgumentException">The package was not returned by this service.</exception>
     public IBagSource Open(ArchivedPackage package)
     {
         ArgumentNullException.ThrowIfNull(package);
-        return new BlobBagSource(store, StoreKey(LicenseId.Parse(package.LicenseId), package.CaseNumber, package.BagName));
+        if (package.StoreKey.Length == 0)
+        {
+            throw new ArgumentException("Open a package returned by ArchiveAsync or FindAsync: it carries its stored location.", nameof(package));
+        }
+
+        return new BlobBagSource(store, package.StoreKey);
     }
 
     /// <summary>Makes the packages the outbox holds that are due, at most <paramref name="max"/>; returns how many it handled.</summary>
@@ -210,34 +225,29 @@ public sealed class ArchiveService
         var ids = licenses.Select(l => l.Value).Distinct().ToList();
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            var missing = new List<string>();
-            foreach (var id in licenses.DistinctBy(l => l.Value))
-            {
-                // One indexed lookup each: at most 1000, and the value-converted identifier is compared whole.
-                if (!await db.LicenseVersions.AsNoTracking().AnyAsync(v => v.LicenseId == id, cancellationToken))
-                {
-                    missing.Add(id.Value);
-                }
-            }
-
+            // One query for all of them; the value-converted identifiers are compared whole.
+            var wanted = licenses.DistinctBy(l => l.Value).ToList();
+            var registered = (await db.LicenseVersions.AsNoTracking().Where(v => wanted.Contains(v.LicenseId))
+                .Select(v => v.LicenseId).ToListAsync(cancellationToken)).Select(l => l.Value).ToHashSet(StringComparer.Ordinal);
+            var missing = licenses.Select((l, i) => (l.Value, Index: i)).Where(l => !registered.Contains(l.Value)).ToList();
             if (missing.Count > 0)
             {
-                throw new RegistryException(RegistryErrorCodes.LicenseNotFound, $"{missing.Count} of the licenses are not registered.",
-                    missing.Select(m => new FieldError($"/licenseIds/{ids.IndexOf(m)}", $"no license version {m} is registered")).ToList());
+                throw new RegistryException(RegistryErrorCodes.LicenseNotFound, $"{missing.DistinctBy(m => m.Value).Count()} of the licenses are not registered.",
+                    missing.Select(m => new FieldError($"/licenseIds/{m.Index}", $"no license version {m.Value} is registered")).ToList());
             }
         }
 
-        await queue.EnqueueAsync(ids, ArchiveQueue.CaseClosed, caseNumber.Trim(), cancellationToken);
-        foreach (var id in ids)
+        var trimmed = caseNumber.Trim();
+        await queue.EnqueueAsync(ids, ArchiveQueue.CaseClosed, trimmed, cancellationToken);
+
+        // Appended together, the events share the audit log's group commits.
+        await Task.WhenAll(ids.Select(id => audit.AppendAsync(caller.Entry(AuditActions.Archive, AuditOutcome.Success) with
         {
-            await audit.AppendAsync(caller.Entry(AuditActions.Archive, AuditOutcome.Success) with
-            {
-                LicenseId = id,
-                TypeCode = LicenseId.Parse(id).TypeCode.Value,
-                CaseNumber = caseNumber.Trim(),
-                Detail = "case-closed queued",
-            }, CancellationToken.None);
-        }
+            LicenseId = id,
+            TypeCode = LicenseId.Parse(id).TypeCode.Value,
+            CaseNumber = trimmed,
+            Detail = "case-closed queued",
+        }, CancellationToken.None)));
     }
 
     /// <summary>Counts the license versions a selection takes.</summary>
@@ -249,13 +259,14 @@ public sealed class ArchiveService
 
     /// <summary>
     /// Exports a selection: each license version's package (archived now if it was not yet) is copied file by file to the bag
-    /// target <paramref name="targets"/> gives for its base directory name. Streams: one package in flight, constant memory.
+    /// target <paramref name="targets"/> gives for its base directory name. Streams: a page of ids and a few packages in flight
+    /// at a time, so memory does not grow with the selection; results come in the selection's order.
     /// </summary>
     /// <param name="caller">The archivist; each exported package is audited in their name.</param>
     /// <param name="selection">What to export.</param>
-    /// <param name="targets">The target for one bag, by its base directory name.</param>
+    /// <param name="targets">The target for one bag, by its base directory name; called from several threads at once.</param>
     /// <param name="exportName">Names the export in the audit log (a job id, or <c>cli</c>).</param>
-    /// <param name="cancellationToken">Stops between files.</param>
+    /// <param name="cancellationToken">Stops between files; copies in flight are stopped before the enumeration ends.</param>
     public async IAsyncEnumerable<ArchiveExportItem> ExportAsync(
         DepartmentIdentity caller,
         ArchiveSelection selection,
@@ -266,27 +277,43 @@ public sealed class ArchiveService
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(selection);
         ArgumentNullException.ThrowIfNull(targets);
-        long after = 0;
-        while (true)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var inFlight = new Queue<Task<ArchiveExportItem>>();
+        try
         {
-            List<(long Id, LicenseId LicenseId)> page;
-            await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+            long after = 0;
+            while (true)
             {
-                var from = after;
-                page = (await Select(db, selection).Where(v => v.Id > from).OrderBy(v => v.Id).Take(PageSize)
-                    .Select(v => new { v.Id, v.LicenseId }).ToListAsync(cancellationToken))
-                    .Select(v => (v.Id, v.LicenseId)).ToList();
+                var page = await ExportPageAsync(selection, after, cancellationToken);
+                foreach (var (id, licenseId, package) in page)
+                {
+                    after = id;
+                    inFlight.Enqueue(ExportOneAsync(caller, licenseId, package, targets, exportName, stop.Token));
+                    if (inFlight.Count >= ExportConcurrency)
+                    {
+                        yield return await inFlight.Dequeue();
+                    }
+                }
+
+                if (page.Count < PageSize)
+                {
+                    break;
+                }
             }
 
-            foreach (var (id, licenseId) in page)
+            while (inFlight.Count > 0)
             {
-                after = id;
-                yield return await ExportOneAsync(caller, licenseId, targets, exportName, cancellationToken);
+                yield return await inFlight.Dequeue();
             }
-
-            if (page.Count < PageSize)
+        }
+        finally
+        {
+            // Cancelled, failed or abandoned by the caller: stop the copies still running and wait for them, so nothing writes
+            // to the targets after the enumeration has ended.
+            await stop.CancelAsync();
+            foreach (var copy in inFlight)
             {
-                yield break;
+                await copy.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
     }
@@ -367,12 +394,29 @@ public sealed class ArchiveService
         }
     }
 
-    private async Task<ArchiveExportItem> ExportOneAsync(DepartmentIdentity caller, LicenseId licenseId, Func<string, IBagTarget> targets, string exportName, CancellationToken cancellationToken)
+    /// <summary>A page of the selection after version row <paramref name="after"/>, each with its package when it is archived.</summary>
+    private async Task<List<(long Id, LicenseId LicenseId, ArchivedPackage? Package)>> ExportPageAsync(
+        ArchiveSelection selection, long after, CancellationToken cancellationToken)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var versions = await Select(db, selection).Where(v => v.Id > after).OrderBy(v => v.Id).Take(PageSize)
+            .Select(v => new { v.Id, v.LicenseId }).ToListAsync(cancellationToken);
+        var ids = versions.Select(v => v.LicenseId.Value).ToList();
+        var packages = await db.ArchivePackages.AsNoTracking()
+            .Where(p => p.CaseNumber == string.Empty && ids.Contains(p.LicenseId))
+            .ToDictionaryAsync(p => p.LicenseId, StringComparer.Ordinal, cancellationToken);
+        return versions.Select(v => (v.Id, v.LicenseId, packages.TryGetValue(v.LicenseId.Value, out var p) ? View(p) : null)).ToList();
+    }
+
+    private async Task<ArchiveExportItem> ExportOneAsync(
+        DepartmentIdentity caller, LicenseId licenseId, ArchivedPackage? archived, Func<string, IBagTarget> targets, string exportName, CancellationToken cancellationToken)
+    {
+        // Off the caller's thread at once, so the next packages start while this one waits on its store.
+        await Task.Yield();
         var bagName = ArchiveLayout.BaseDirectory(licenseId);
         try
         {
-            var package = await ArchiveAsync(licenseId, string.Empty, cancellationToken);
+            var package = archived ?? await ArchiveAsync(licenseId, string.Empty, cancellationToken);
             var source = Open(package);
             var target = targets(package.BagName);
             long bytes = 0;
@@ -428,7 +472,7 @@ public sealed class ArchiveService
             .Where(v => v.IssueDate >= from && v.IssueDate <= to && db.Licenses.Any(l => l.Id == v.LicenseRecordId && l.TypeCode == type));
     }
 
-    private static string StoreKey(LicenseId licenseId, string caseNumber, string bagName) =>
+    private static string KeyFor(LicenseId licenseId, string caseNumber, string bagName) =>
         caseNumber.Length == 0
             ? $"packages/{licenseId.TypeCode.Value}/{bagName}/"
             : $"cases/{Convert.ToHexStringLower(Encoding.UTF8.GetBytes(caseNumber))}/{bagName}/";
@@ -452,5 +496,8 @@ public sealed class ArchiveService
         r.Retention,
         r.RetainUntilUtc is { } until ? new DateTimeOffset(until, TimeSpan.Zero) : null,
         r.RetentionEnforced,
-        new DateTimeOffset(r.ArchivedAtUtc, TimeSpan.Zero));
+        new DateTimeOffset(r.ArchivedAtUtc, TimeSpan.Zero))
+    {
+        StoreKey = r.StoreKey,
+    };
 }

@@ -14,6 +14,7 @@ public sealed class TarBagWriter : IBagTarget, IAsyncDisposable
     private readonly TarWriter writer;
     private readonly string baseDirectory;
     private readonly DateTimeOffset modified;
+    private readonly bool ownsWriter;
     private bool started;
 
     /// <summary>Starts a tar on <paramref name="output"/> whose top-level directory is <paramref name="baseDirectory"/>.</summary>
@@ -22,18 +23,24 @@ public sealed class TarBagWriter : IBagTarget, IAsyncDisposable
     /// <param name="modified">The modification time recorded for every entry (pass the bagging time for reproducible tars).</param>
     /// <param name="leaveOpen">Leave <paramref name="output"/> open when disposed.</param>
     public TarBagWriter(Stream output, string baseDirectory, DateTimeOffset modified, bool leaveOpen = false)
+        : this(new TarWriter(output ?? throw new ArgumentNullException(nameof(output)), TarEntryFormat.Pax, leaveOpen), output, baseDirectory, modified, ownsWriter: true)
     {
-        ArgumentNullException.ThrowIfNull(output);
+    }
+
+    /// <summary>One bag of a tar; when <paramref name="ownsWriter"/> is false the archive's end is written by whoever owns <paramref name="writer"/>.</summary>
+    private TarBagWriter(TarWriter writer, Stream output, string baseDirectory, DateTimeOffset modified, bool ownsWriter)
+    {
         ArgumentNullException.ThrowIfNull(baseDirectory);
         if (BagPaths.Unsafe(baseDirectory) is not null || baseDirectory.Contains('/', StringComparison.Ordinal))
         {
             throw new ArgumentException("The base directory is one path segment without '.', '..', '/' or '\\'.", nameof(baseDirectory));
         }
 
+        this.writer = writer;
         this.output = output;
         this.baseDirectory = baseDirectory;
         this.modified = modified;
-        writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen);
+        this.ownsWriter = ownsWriter;
     }
 
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
@@ -49,19 +56,52 @@ public sealed class TarBagWriter : IBagTarget, IAsyncDisposable
         var tar = new TarBagWriter(output, baseDirectory, modified, leaveOpen: true);
         await using (tar.ConfigureAwait(false))
         {
-            await foreach (var file in source.ListFilesAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (file.Kind != BagFileKind.File)
-                {
-                    continue;
-                }
+            await tar.CopyAsync(source, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
-                var content = await source.OpenAsync(file.RelativePath, cancellationToken).ConfigureAwait(false)
-                    ?? throw new FileNotFoundException($"{file.RelativePath} was listed by {source.Location} but could not be opened.");
-                await using (content.ConfigureAwait(false))
+    /// <summary>
+    /// Writes several bags as one tar to <paramref name="output"/>, each under its own top-level directory, with one end-of-archive
+    /// at the very end (a tar reader stops at the first end it meets, so concatenated single-bag tars would hide all but the first).
+    /// </summary>
+    /// <param name="bags">Each bag's base directory name and its files, in the order they are written.</param>
+    /// <param name="output">Where the tar goes; need not seek.</param>
+    /// <param name="modified">The modification time recorded for every entry.</param>
+    /// <param name="cancellationToken">Stops between files.</param>
+    public static async Task WriteAllAsync(
+        IAsyncEnumerable<(string BaseDirectory, IBagSource Source)> bags, Stream output, DateTimeOffset modified, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bags);
+        ArgumentNullException.ThrowIfNull(output);
+        var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
+        await using (writer.ConfigureAwait(false))
+        {
+            await foreach (var (baseDirectory, source) in bags.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                ArgumentNullException.ThrowIfNull(source);
+                var bag = new TarBagWriter(writer, output, baseDirectory, modified, ownsWriter: false);
+                await using (bag.ConfigureAwait(false))
                 {
-                    await tar.WriteAsync(file.RelativePath, content, cancellationToken).ConfigureAwait(false);
+                    await bag.CopyAsync(source, cancellationToken).ConfigureAwait(false);
                 }
+            }
+        }
+    }
+
+    private async Task CopyAsync(IBagSource source, CancellationToken cancellationToken)
+    {
+        await foreach (var file in source.ListFilesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (file.Kind != BagFileKind.File)
+            {
+                continue;
+            }
+
+            var content = await source.OpenAsync(file.RelativePath, cancellationToken).ConfigureAwait(false)
+                ?? throw new FileNotFoundException($"{file.RelativePath} was listed by {source.Location} but could not be opened.");
+            await using (content.ConfigureAwait(false))
+            {
+                await WriteAsync(file.RelativePath, content, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -95,11 +135,14 @@ public sealed class TarBagWriter : IBagTarget, IAsyncDisposable
         }
     }
 
-    /// <summary>Writes the end of the archive.</summary>
+    /// <summary>Writes the end of the archive (for a bag of <see cref="WriteAllAsync"/>, only its directory entry when it is empty).</summary>
     public async ValueTask DisposeAsync()
     {
         await StartAsync(CancellationToken.None).ConfigureAwait(false);
-        await writer.DisposeAsync().ConfigureAwait(false);
+        if (ownsWriter)
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     // Asynchronous only: an HTTP response body refuses synchronous writes.
