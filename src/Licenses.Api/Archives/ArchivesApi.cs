@@ -42,20 +42,14 @@ internal static class ArchivesApi
         return TypedResults.Accepted($"/api/v1/archives/exports/{job.Id}", ArchiveExportResponse.From(job));
     }
 
-    private static async Task<Results<Ok<ArchiveExportResponse>, ProblemHttpResult>> GetExport(
+    private static async Task<Ok<ArchiveExportResponse>> GetExport(
         string id, HttpContext context, ArchiveService archives, CancellationToken cancellationToken) =>
-        await archives.FindExportJobAsync(DepartmentTokenHandler.Caller(context), id, cancellationToken) is { } job
-            ? TypedResults.Ok(ArchiveExportResponse.From(job))
-            : JobNotFound(context);
+        TypedResults.Ok(ArchiveExportResponse.From(await FindJobAsync(id, context, archives, cancellationToken)));
 
-    private static async Task<Results<Ok<string[]>, ProblemHttpResult>> ExportedPackages(
+    private static async Task<Ok<string[]>> ExportedPackages(
         string id, HttpContext context, ArchiveService archives, CancellationToken cancellationToken)
     {
-        if (await archives.FindExportJobAsync(DepartmentTokenHandler.Caller(context), id, cancellationToken) is not { } job)
-        {
-            return JobNotFound(context);
-        }
-
+        var job = await FindJobAsync(id, context, archives, cancellationToken);
         var names = new List<string>();
         await foreach (var name in archives.ExportedBagsAsync(job, cancellationToken))
         {
@@ -67,22 +61,10 @@ internal static class ArchivesApi
 
     private static async Task<IResult> DownloadExport(string id, HttpContext context, ArchiveService archives, CancellationToken cancellationToken)
     {
-        if (await archives.FindExportJobAsync(DepartmentTokenHandler.Caller(context), id, cancellationToken) is not { } job)
-        {
-            return JobNotFound(context);
-        }
-
+        var job = await FindJobAsync(id, context, archives, cancellationToken);
         if (job.Status != "completed")
         {
-            return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
-            {
-                Type = "urn:elic:problem:export-not-complete",
-                Title = "Export not complete",
-                Status = StatusCodes.Status409Conflict,
-                Detail = $"The export is {job.Status}; download it once it is completed.",
-                Instance = context.Request.Path,
-                Extensions = { ["code"] = "export-not-complete" },
-            });
+            throw new RegistryException(RegistryErrorCodes.ExportNotComplete, $"The export is {job.Status}; download it once it is completed.");
         }
 
         return new TarResult($"export-{job.Id}.tar", (output, token) =>
@@ -111,7 +93,7 @@ internal static class ArchivesApi
     {
         var ids = (body.LicenseIds ?? []).Select((text, i) => LicenseId.TryParse(text, out var id, out var error)
             ? id
-            : throw Invalid($"/licenseIds/{i}", error)).ToList();
+            : throw RegistryException.Validation($"/licenseIds/{i}", error)).ToList();
         await archives.CloseCaseAsync(DepartmentTokenHandler.Caller(context), body.CaseNumber ?? string.Empty, ids, cancellationToken);
         return TypedResults.Accepted("/api/v1/archives/queue", new CaseClosureResponse(body.CaseNumber!.Trim(), ids.Select(i => i.Value).Distinct().Count()));
     }
@@ -126,7 +108,7 @@ internal static class ArchivesApi
     {
         if (!LicenseId.TryParse(licenseId, out var id, out var error))
         {
-            throw Invalid("/licenseId", error);
+            throw RegistryException.Validation("/licenseId", error);
         }
 
         return await archives.FindAsync(id, caseNumber ?? string.Empty, cancellationToken)
@@ -134,18 +116,9 @@ internal static class ArchivesApi
                 $"No package of {id.Value}{(string.IsNullOrEmpty(caseNumber) ? string.Empty : " for that case")} is archived (yet); export it to archive it now.");
     }
 
-    private static RegistryException Invalid(string pointer, string message) =>
-        new(RegistryErrorCodes.ValidationFailed, "1 field is invalid.", [new FieldError(pointer, message)]);
-
-    private static ProblemHttpResult JobNotFound(HttpContext context) => TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
-    {
-        Type = "urn:elic:problem:export-not-found",
-        Title = "Export not found",
-        Status = StatusCodes.Status404NotFound,
-        Detail = "No export job of your department has this id.",
-        Instance = context.Request.Path,
-        Extensions = { ["code"] = "export-not-found" },
-    });
+    private static async Task<ArchiveExportJob> FindJobAsync(string id, HttpContext context, ArchiveService archives, CancellationToken cancellationToken) =>
+        await archives.FindExportJobAsync(DepartmentTokenHandler.Caller(context), id, cancellationToken)
+            ?? throw new RegistryException(RegistryErrorCodes.ExportNotFound, "No export job of your department has this id.");
 
     private static async IAsyncEnumerable<(string, IBagSource)> BagsOf(
         ArchiveExportJob job, ArchiveService archives, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -20,7 +20,8 @@ internal static class ProblemResults
         RegistryErrorCodes.ContentConflict or RegistryErrorCodes.InvalidStatusTransition => StatusCodes.Status409Conflict,
         RegistryErrorCodes.LicenseNotFound or RegistryErrorCodes.LicenseTypeNotFound
             or RegistryErrorCodes.SealNotFound or RegistryErrorCodes.DocumentNotFound or RegistryErrorCodes.StatusListNotFound
-            or RegistryErrorCodes.ArchiveNotFound => StatusCodes.Status404NotFound,
+            or RegistryErrorCodes.ArchiveNotFound or RegistryErrorCodes.ExportNotFound => StatusCodes.Status404NotFound,
+        RegistryErrorCodes.ExportNotComplete => StatusCodes.Status409Conflict,
         RegistryErrorCodes.SignaturePolicyViolation => StatusCodes.Status409Conflict,
         RegistryErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         RegistryErrorCodes.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
@@ -45,6 +46,8 @@ internal static class ProblemResults
         RegistryErrorCodes.DocumentNotFound => "Document not found",
         RegistryErrorCodes.StatusListNotFound => "Status list not found",
         RegistryErrorCodes.ArchiveNotFound => "Archive package not found",
+        RegistryErrorCodes.ExportNotFound => "Export not found",
+        RegistryErrorCodes.ExportNotComplete => "Export not complete",
         RegistryErrorCodes.SignaturePolicyViolation => "Signature policy not satisfied",
         RegistryErrorCodes.PayloadTooLarge => "Body too large",
         RegistryErrorCodes.UnsupportedMediaType => "Unsupported media type",

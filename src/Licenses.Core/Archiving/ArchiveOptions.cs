@@ -20,4 +20,8 @@ public sealed class ArchiveOptions
 
     /// <summary>Attempts before a queued package is left failed for an operator to look at.</summary>
     public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>How long a running export job may go without a heartbeat before another worker takes it over and runs it again from the start (default 2 minutes).</summary>
+    /// <remarks>A running job's heartbeat is refreshed at least every 10 seconds (more often when this is under 40 seconds), so a job is only taken over when its worker has stopped.</remarks>
+    public TimeSpan ExportStaleAfter { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -17,7 +17,7 @@ internal static class ArchivingServiceCollectionExtensions
     public static IServiceCollection AddArchiving(this IServiceCollection services)
     {
         services.AddSingleton(sp => new ArchiveQueue(Contexts(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<ArchiveOptions>>().Value));
-        services.AddSingleton(sp => new ArchiveExportJobs(Contexts(sp), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ArchiveExportJobs(Contexts(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<ArchiveOptions>>().Value));
         services.AddSingleton(sp => new ArchiveService(
             Contexts(sp),
             sp.GetRequiredService<LicenseCatalog>(),

@@ -65,4 +65,10 @@ public static class RegistryErrorCodes
 
     /// <summary>No package of that license version is archived (yet).</summary>
     public const string ArchiveNotFound = "archive-not-found";
+
+    /// <summary>No export job of the caller's department has this id.</summary>
+    public const string ExportNotFound = "export-not-found";
+
+    /// <summary>The export job has not completed, so there is nothing to download yet.</summary>
+    public const string ExportNotComplete = "export-not-complete";
 }

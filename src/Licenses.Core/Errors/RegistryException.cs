@@ -18,11 +18,16 @@ public sealed class RegistryException : Exception
     /// <summary>The failing fields, when the error is about fields.</summary>
     public IReadOnlyList<FieldError> Errors { get; }
 
-    internal static RegistryException Validation(IReadOnlyList<FieldError> errors) =>
+    /// <summary>A <see cref="RegistryErrorCodes.ValidationFailed"/> error listing the failing fields; the message counts them.</summary>
+    /// <param name="errors">The failing fields, each with a JSON pointer into the request body.</param>
+    public static RegistryException Validation(IReadOnlyList<FieldError> errors) =>
         new(RegistryErrorCodes.ValidationFailed, errors.Count == 1
             ? "1 field is invalid."
             : $"{errors.Count} fields are invalid.", errors);
 
-    internal static RegistryException Validation(string pointer, string message) =>
+    /// <summary>A <see cref="RegistryErrorCodes.ValidationFailed"/> error for one failing field.</summary>
+    /// <param name="pointer">JSON pointer to the field, e.g. <c>/licenseIds/0</c>.</param>
+    /// <param name="message">What is wrong and what is expected (never holder data).</param>
+    public static RegistryException Validation(string pointer, string message) =>
         Validation([new FieldError(pointer, message)]);
 }

@@ -72,5 +72,11 @@ internal sealed class ArchiveExportRecord
     public string? Error { get; set; }
     public DateTime CreatedAtUtc { get; set; }
     public DateTime? StartedAtUtc { get; set; }
+
+    /// <summary>
+    /// When the worker running the job last showed it was alive (null unless <c>running</c>). A running job whose heartbeat
+    /// is older than <c>Archives:ExportStaleAfter</c> is taken over by another worker; the value is also the run's claim.
+    /// </summary>
+    public DateTime? HeartbeatAtUtc { get; set; }
     public DateTime? CompletedAtUtc { get; set; }
 }

@@ -49,5 +49,8 @@ internal sealed class ArchiveExportConfiguration : IEntityTypeConfiguration<Arch
         builder.Property(r => r.Status).HasMaxLength(16);
         builder.Property(r => r.Error).HasMaxLength(500);
         builder.HasIndex(r => new { r.RequestedBy, r.CreatedAtUtc });
+
+        // The worker picks queued jobs and running jobs whose heartbeat is stale.
+        builder.HasIndex(r => new { r.Status, r.HeartbeatAtUtc });
     }
 }
