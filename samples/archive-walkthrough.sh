@@ -28,7 +28,8 @@ if [ -z "${ELIC_S3_ENDPOINT:-}" ]; then
 fi
 BUCKET=${ELIC_S3_BUCKET:-archives}
 
-# 4. Export a month (packages not yet archived are made now), then validate the bucket's bags: exit 0 = all valid.
+# 4. Export a month (packages not yet archived are made now), then validate the bucket's bags against the digests the
+#    registry registered at archiving (--data-dir; without it that one check is NOT RUN): exit 0 = all valid.
 elic archive export --type 11100000MB0000617G001 --issued-from 2025-01-01 --issued-to 2025-01-31 \
      --out "s3://$BUCKET/2025-01" --s3-endpoint "$ELIC_S3_ENDPOINT" --data-dir "$DATA" --as "$ARCHIVIST"
-elic archive validate "s3://$BUCKET/2025-01" --s3-endpoint "$ELIC_S3_ENDPOINT"
+elic archive validate "s3://$BUCKET/2025-01" --s3-endpoint "$ELIC_S3_ENDPOINT" --data-dir "$DATA"

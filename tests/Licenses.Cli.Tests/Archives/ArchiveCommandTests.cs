@@ -148,6 +148,40 @@ public sealed class ArchiveCommandTests(ArchiveRegistryFixture registry) : IClas
     }
 
     [Fact]
+    public async Task With_the_registry_every_package_digest_is_compared_and_a_rebagged_package_fails_it()
+    {
+        var run = await Elic.RunAsync("archive", "validate", registry.ExportFolder, "--data-dir", registry.DataDirectory);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var bags = Directory.GetDirectories(registry.ExportFolder).Length;
+        Assert.Equal(bags, run.Output.Split('\n').Count(l => l.StartsWith($"  PASS    {ArchiveCheckIds.PackageDigest}", StringComparison.Ordinal)));
+        Assert.DoesNotContain("NOT RUN authenticity", run.Output, StringComparison.Ordinal);
+
+        // A label added and both tag manifests redone: a consistent bag, but not the package the registry archived.
+        var bag = registry.CopyOfABag("rebagged");
+        File.AppendAllText(Path.Combine(bag, "bag-info.txt"), "Internal-Sender-Description: re-bagged elsewhere\n");
+        var info = File.ReadAllBytes(Path.Combine(bag, "bag-info.txt"));
+        foreach (var (manifest, digest) in new (string, string)[]
+        {
+            ("tagmanifest-sha256.txt", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(info))),
+            ("tagmanifest-sm3.txt", Convert.ToHexStringLower(ElectronicLicense.Seals.Pki.Sm3.Hash(info))),
+        })
+        {
+            var path = Path.Combine(bag, manifest);
+            File.WriteAllLines(path, File.ReadAllLines(path).Select(l => l.EndsWith(" bag-info.txt", StringComparison.Ordinal) ? $"{digest}  bag-info.txt" : l));
+        }
+
+        var offline = await Elic.RunAsync("archive", "validate", bag);
+        var compared = await Elic.RunAsync("archive", "validate", bag, "--data-dir", registry.DataDirectory);
+
+        Assert.True(offline.ExitCode == 0, offline.ToString());
+        Assert.True(compared.ExitCode == 1, compared.ToString());
+        Assert.Contains($"FAIL    {ArchiveCheckIds.PackageDigest}", compared.Output, StringComparison.Ordinal);
+        Assert.Equal(2, (await Elic.RunAsync("archive", "validate", bag, "--data-dir", registry.Scratch("no-registry"))).ExitCode);
+        Assert.Equal(2, (await Elic.RunAsync("archive", "validate", bag, "--postgres", "Host=127.0.0.1")).ExitCode);
+    }
+
+    [Fact]
     public async Task One_invalid_bag_in_a_folder_of_bags_makes_the_whole_run_exit_1()
     {
         var bag = registry.CopyOfABag("mixed");
