@@ -3,9 +3,7 @@ using System.Runtime.CompilerServices;
 using ElectronicLicense.Licenses.Archiving;
 using ElectronicLicense.Licenses.Identifiers;
 using ElectronicLicense.Licenses.Persistence;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace ElectronicLicense.Licenses.Tests.Archiving;
 
@@ -15,27 +13,18 @@ public sealed class ArchiveExportJobsTests : IAsyncLifetime
     private static readonly ArchiveSelection Selection =
         ArchiveSelection.ForType(LicenseTypeCode.Parse("11100000000013338W009"), new DateOnly(2021, 1, 1), new DateOnly(2021, 12, 31));
 
-    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("elic-archive-exports-");
+    private ScratchRegistryDatabase database = null!;
     private readonly ManualClock clock = new(new DateTimeOffset(2025, 6, 1, 8, 0, 0, TimeSpan.Zero));
     private readonly ArchiveOptions options = new();
     private IDbContextFactory<RegistryDbContext> contexts = null!;
 
     public async Task InitializeAsync()
     {
-        var dbOptions = new DbContextOptionsBuilder<RegistryDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(folder.FullName, "registry.db")};Default Timeout=30").Options;
-        contexts = new PooledDbContextFactory<RegistryDbContext>(dbOptions);
-        await using var db = await contexts.CreateDbContextAsync();
-        await db.Database.EnsureCreatedAsync();
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        database = await ScratchRegistryDatabase.CreateAsync();
+        contexts = database.Contexts;
     }
 
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        folder.Delete(recursive: true);
-        return Task.CompletedTask;
-    }
+    public async Task DisposeAsync() => await database.DisposeAsync();
 
     private ArchiveExportJobs Worker() => new(contexts, clock, options);
 

@@ -1,12 +1,10 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using ElectronicLicense.Licenses.Archiving;
 using ElectronicLicense.Licenses.Archiving.BagIt;
 using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
 using ElectronicLicense.Licenses.Tests.Issuance;
-using ElectronicLicense.Licenses.Tests.Samples;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ElectronicLicense.Licenses.Tests.Archiving;
@@ -127,19 +125,7 @@ public sealed class ArchiveExportTests(IssuanceRegistry registry) : IClassFixtur
         Assert.Null(await Archives.FindAsync(id, "BJ-7"));
     }
 
-    private async Task<LicenseId> IssueAsync(string issueDate)
-    {
-        var body = JsonNode.Parse(File.ReadAllText(RepositoryFiles.Sample("licenses", "food-business-license-1.json")))!.AsObject();
-        body["证照编号"] = "E" + Guid.NewGuid().ToString("N")[..20].ToUpperInvariant();
-        body["颁发日期"] = issueDate;
-        body["有效期起始日期"] = issueDate;
-        body["有效期截止日期"] = DateOnly.Parse(issueDate, System.Globalization.CultureInfo.InvariantCulture).AddYears(4)
-            .ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var issuer = await registry.ActAsAsync((string)body["颁发机构代码"]!, DepartmentRole.Issuer);
-        var result = await registry.Ingest.IngestAsync(issuer, body.ToJsonString());
-        Assert.True(result.LicenseId is not null, result.Error?.Message);
-        return result.LicenseId!;
-    }
+    private Task<LicenseId> IssueAsync(string issueDate) => ArchiveTestLicenses.IssueAsync(registry, issueDate);
 
     private sealed class FailingTarget : IBagTarget
     {

@@ -2,35 +2,24 @@ using System.Collections.Concurrent;
 using ElectronicLicense.Licenses.Archiving;
 using ElectronicLicense.Licenses.Persistence;
 using ElectronicLicense.Licenses.Tests.Verification;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace ElectronicLicense.Licenses.Tests.Archiving;
 
 public sealed class ArchiveQueueTests : IAsyncLifetime
 {
-    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("elic-archive-queue-");
+    private ScratchRegistryDatabase database = null!;
     private readonly MovableClock clock = new();
     private readonly ArchiveOptions options = new() { SettleDelay = TimeSpan.Zero, MaxAttempts = 3 };
     private IDbContextFactory<RegistryDbContext> contexts = null!;
 
     public async Task InitializeAsync()
     {
-        var dbOptions = new DbContextOptionsBuilder<RegistryDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(folder.FullName, "registry.db")};Default Timeout=30").Options;
-        contexts = new PooledDbContextFactory<RegistryDbContext>(dbOptions);
-        await using var db = await contexts.CreateDbContextAsync();
-        await db.Database.EnsureCreatedAsync();
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        database = await ScratchRegistryDatabase.CreateAsync();
+        contexts = database.Contexts;
     }
 
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        folder.Delete(recursive: true);
-        return Task.CompletedTask;
-    }
+    public async Task DisposeAsync() => await database.DisposeAsync();
 
     [Fact]
     public async Task Each_queued_package_is_made_once_and_marked_done()

@@ -1,11 +1,9 @@
-using System.Text.Json.Nodes;
 using ElectronicLicense.Licenses.Archiving;
 using ElectronicLicense.Licenses.Archiving.BagIt;
 using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Identifiers;
 using ElectronicLicense.Licenses.Persistence;
 using ElectronicLicense.Licenses.Tests.Issuance;
-using ElectronicLicense.Licenses.Tests.Samples;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,22 +22,7 @@ public sealed class ArchiveServiceTests(IssuanceRegistry registry) : IClassFixtu
     private static IEnumerable<string> EveryCheckId =>
         BagValidator.CheckIds.Concat(ArchiveContentInspector.CheckIds).Append(ArchiveCheckIds.PackageDigest);
 
-    private async Task<LicenseId> IssueAsync(string sample = "food-business-license-1.json", string? issueDate = null)
-    {
-        var body = JsonNode.Parse(File.ReadAllText(RepositoryFiles.Sample("licenses", sample)))!.AsObject();
-        body["证照编号"] = "S" + Guid.NewGuid().ToString("N")[..20].ToUpperInvariant();
-        if (issueDate is not null)
-        {
-            body["颁发日期"] = issueDate;
-            body["有效期起始日期"] = issueDate;
-            body["有效期截止日期"] = DateOnly.Parse(issueDate, System.Globalization.CultureInfo.InvariantCulture).AddYears(4).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        var issuer = await registry.ActAsAsync((string)body["颁发机构代码"]!, DepartmentRole.Issuer);
-        var result = await registry.Ingest.IngestAsync(issuer, body.ToJsonString());
-        Assert.True(result.LicenseId is not null, result.Error?.Message);
-        return result.LicenseId!;
-    }
+    private Task<LicenseId> IssueAsync(string? issueDate = null) => ArchiveTestLicenses.IssueAsync(registry, issueDate);
 
     [Fact]
     public async Task A_stored_version_is_queued_in_its_transaction_and_archived_by_the_worker_pass()
