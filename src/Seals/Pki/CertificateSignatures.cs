@@ -32,6 +32,38 @@ internal static class CertificateSignatures
     }
 
     /// <summary>Whether <paramref name="certificate"/>'s signature verifies with <paramref name="issuer"/>'s key.</summary>
-    public static bool Verify(BcCertificate issuer, BcCertificate certificate) =>
-        Verify(issuer, certificate.SigAlgOid, certificate.GetTbsCertificate(), certificate.GetSignature());
+    /// <remarks>
+    /// Successes are remembered, keyed by the SHA-256 of the issuer's public key and of the whole certificate: the same
+    /// signer and CA certificates come back in every document of a registry, and an SM2 verification in managed code costs
+    /// about a millisecond. The answer for those exact bytes cannot change; failures are not remembered.
+    /// </remarks>
+    public static bool Verify(BcCertificate issuer, BcCertificate certificate)
+    {
+        var key = VerifiedKey(issuer, certificate);
+        if (Verified.ContainsKey(key))
+        {
+            return true;
+        }
+
+        if (!Verify(issuer, certificate.SigAlgOid, certificate.GetTbsCertificate(), certificate.GetSignature()))
+        {
+            return false;
+        }
+
+        if (Verified.Count >= MaxRemembered)
+        {
+            Verified.Clear();
+        }
+
+        Verified.TryAdd(key, 0);
+        return true;
+    }
+
+    private const int MaxRemembered = 4096;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Verified = new(StringComparer.Ordinal);
+
+    private static string VerifiedKey(BcCertificate issuer, BcCertificate certificate) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(issuer.CertificateStructure.SubjectPublicKeyInfo.GetDerEncoded()))
+        + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(certificate.GetEncoded()));
 }
