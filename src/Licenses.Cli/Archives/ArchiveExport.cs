@@ -95,8 +95,8 @@ internal static class ArchiveExport
 
         if (cancelled)
         {
-            // Files are copied in name order, tagmanifest-*.txt last: the bag in flight has none and fails validation.
-            context.WriteError("export cancelled: the packages reported are complete; the one in flight has no tag manifest. Run the same export again to finish (packages are rewritten identically).");
+            // Files are copied in name order, tagmanifest-*.txt last: the bags in flight have none and fail validation.
+            context.WriteError("export cancelled: the packages reported are complete; those in flight have no tag manifest. Run the same export again to finish (packages are rewritten identically).");
             return ExitCodes.Cancelled;
         }
 
