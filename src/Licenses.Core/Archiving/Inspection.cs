@@ -60,24 +60,31 @@ internal static class Inspection
             : Check(ArchiveCheckResult.Failed, $"the package digest {actual} differs from the registered {expected}");
     }
 
+    /// <summary>The elements of <c>bag-info.txt</c>, first of each label; empty when it is missing, too large or malformed
+    /// (which the BagIt checks report).</summary>
     private static async Task<Dictionary<string, string>> BagInfoAsync(IBagSource bag, CancellationToken cancellationToken)
     {
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        await using var stream = await bag.OpenAsync("bag-info.txt", cancellationToken);
+        await using var stream = await bag.OpenAsync(BagTagFiles.BagInfo, cancellationToken);
         if (stream is null || stream.Length > 1024 * 1024)
         {
             return fields;
         }
 
-        using var reader = new StreamReader(stream, new UTF8Encoding(false));
-        var text = await reader.ReadToEndAsync(cancellationToken);
-        foreach (var line in text.Split('\n'))
+        string text;
+        try
         {
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0 && !char.IsWhiteSpace(line[0]))
-            {
-                fields.TryAdd(line[..colon].Trim(), line[(colon + 1)..].Trim());
-            }
+            using var reader = new StreamReader(stream, BagTagFiles.Utf8);
+            text = await reader.ReadToEndAsync(cancellationToken);
+        }
+        catch (DecoderFallbackException)
+        {
+            return fields;
+        }
+
+        foreach (var (label, value) in BagTagFiles.ParseElements(text, out _) ?? [])
+        {
+            fields.TryAdd(label, value);
         }
 
         return fields;
