@@ -78,7 +78,7 @@ public abstract class ArchivesApiTests(RegistryApiFactory factory) : IDisposable
     }
 
     [Fact]
-    public async Task A_running_export_cannot_be_downloaded_and_another_department_cannot_see_the_job()
+    public async Task A_download_before_completion_is_409_not_a_partial_tar_and_another_department_cannot_see_the_job()
     {
         var id = await PushAsync("2020-10-05");
         var created = await ArchivistClient.PostAsJsonAsync("/api/v1/archives/exports", new { licenseId = id });
@@ -94,8 +94,8 @@ public abstract class ArchivesApiTests(RegistryApiFactory factory) : IDisposable
         }
 
         await WaitForAsync(created.Headers.Location!.OriginalString);
-        var otherAdmin = factory.ClientFor("11500000MB1512016F", "archivist");
-        var hidden = await otherAdmin.GetAsync(created.Headers.Location);
+        var otherDepartment = factory.ClientFor("11500000MB1512016F", "archivist");
+        var hidden = await otherDepartment.GetAsync(created.Headers.Location);
         Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
         Assert.Equal("urn:elic:problem:export-not-found", (string)(await hidden.Content.ReadFromJsonAsync<JsonObject>())!["type"]!);
     }
