@@ -44,12 +44,12 @@ internal static class AuditBenchmark
         try
         {
             var sqlite = $"Data Source={Path.Combine(root.FullName, "registry.db")};Default Timeout=30";
-            await RunOneAsync("SQLite (WAL)", new DbContextOptionsBuilder<RegistryDbContext>().UseSqlite(sqlite).Options, root.FullName, count, writers);
+            await RunOneAsync("SQLite (WAL)", RegistryDatabase.Options(DatabaseProvider.Sqlite, sqlite), root.FullName, count, writers);
             if (!string.IsNullOrWhiteSpace(postgres))
             {
                 await using var database = await PostgresDatabase.CreateAsync(postgres);
                 await RunOneAsync($"PostgreSQL (database {database.Name})",
-                    new DbContextOptionsBuilder<RegistryDbContext>().UseNpgsql(database.ConnectionString).Options, root.FullName, count, writers);
+                    RegistryDatabase.Options(DatabaseProvider.PostgreSql, database.ConnectionString), root.FullName, count, writers);
             }
             else
             {
@@ -70,7 +70,7 @@ internal static class AuditBenchmark
         var contexts = new PooledDbContextFactory<RegistryDbContext>(options);
         await using (var db = await contexts.CreateDbContextAsync())
         {
-            await db.Database.EnsureCreatedAsync();
+            await db.Database.MigrateAsync();
             if (db.Database.IsSqlite())
             {
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");

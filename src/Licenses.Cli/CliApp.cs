@@ -2,6 +2,7 @@ using System.CommandLine;
 using ElectronicLicense.Cli.Archives;
 using ElectronicLicense.Cli.Audit;
 using ElectronicLicense.Cli.Catalog;
+using ElectronicLicense.Cli.Database;
 using ElectronicLicense.Cli.Identifiers;
 using ElectronicLicense.Cli.Import;
 using ElectronicLicense.Cli.Qr;
@@ -30,6 +31,7 @@ internal static class CliApp
         root.Subcommands.Add(AuditCommand.Create(context));
         root.Subcommands.Add(QrCommand.Create(context));
         root.Subcommands.Add(ArchiveCommand.Create(context));
+        root.Subcommands.Add(DbCommand.Create(context));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !AsksForHelp(args))

@@ -23,7 +23,7 @@ public sealed record RegistryStartup(
     public int SealsMade { get; init; }
 }
 
-/// <summary>Prepares the registry before it serves: loads the catalog, creates the database schema, seeds demo departments.</summary>
+/// <summary>Prepares the registry before it serves: loads the catalog, brings the database schema to this build (or refuses to start), seeds demo departments.</summary>
 public sealed class RegistryInitializer
 {
     private readonly LicenseCatalog catalog;
@@ -34,6 +34,7 @@ public sealed class RegistryInitializer
     private readonly SealRegistry seals;
     private readonly SealingOptions sealing;
     private readonly IssuanceOptions issuance;
+    private readonly RegistrySchema schema;
 
     internal RegistryInitializer(
         LicenseCatalog catalog,
@@ -43,8 +44,10 @@ public sealed class RegistryInitializer
         IOptions<DepartmentOptions> departmentOptions,
         SealRegistry seals,
         IOptions<SealingOptions> sealing,
-        IOptions<IssuanceOptions> issuance)
+        IOptions<IssuanceOptions> issuance,
+        RegistrySchema schema)
     {
+        this.schema = schema;
         this.seals = seals;
         this.sealing = sealing.Value;
         this.issuance = issuance.Value;
@@ -66,11 +69,9 @@ public sealed class RegistryInitializer
         }
 
         Directory.CreateDirectory(storage.DataDirectory);
+        await schema.EnsureCurrentAsync(cancellationToken);
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            // The schema is created from the model (no migration tooling is available for this provider set);
-            // EnsureCreated leaves an existing database untouched.
-            await db.Database.EnsureCreatedAsync(cancellationToken);
             if (db.Database.IsSqlite())
             {
                 // WAL: readers never block the writer, and a crash mid-transaction rolls back cleanly.

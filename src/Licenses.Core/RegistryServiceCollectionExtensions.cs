@@ -34,8 +34,9 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton(sp => LicenseCatalog.Load(sp.GetRequiredService<IOptions<CatalogOptions>>().Value.SchemaDirectory));
-        services.AddDbContextFactory<RegistryDbContext>((sp, options) => Configure(options, sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddDbContextFactory<RegistryDbContext>((sp, options) => RegistryDatabase.Configure(options, sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddObjectStorage(configuration);
+        services.AddSingleton(sp => new RegistrySchema(Contexts(sp), sp.GetRequiredService<IOptions<StorageOptions>>()));
 
         services.AddSingleton(sp => new DepartmentDirectory(Contexts(sp), Clock(sp), sp.GetRequiredService<IOptions<DepartmentOptions>>().Value.CredentialCacheDuration));
         services.AddAuditLog(configuration);
@@ -89,29 +90,12 @@ public static class RegistryServiceCollectionExtensions
             sp.GetRequiredService<IOptions<DepartmentOptions>>(),
             sp.GetRequiredService<SealRegistry>(),
             sp.GetRequiredService<IOptions<SealingOptions>>(),
-            sp.GetRequiredService<IOptions<IssuanceOptions>>()));
+            sp.GetRequiredService<IOptions<IssuanceOptions>>(),
+            sp.GetRequiredService<RegistrySchema>()));
         return services;
     }
 
     private static IDbContextFactory<RegistryDbContext> Contexts(IServiceProvider sp) => sp.GetRequiredService<IDbContextFactory<RegistryDbContext>>();
 
     private static TimeProvider Clock(IServiceProvider sp) => sp.GetRequiredService<TimeProvider>();
-
-    private static void Configure(DbContextOptionsBuilder options, StorageOptions storage)
-    {
-        switch (storage.Provider.ToLowerInvariant())
-        {
-            case "sqlite":
-                var connection = storage.ConnectionString
-                    ?? $"Data Source={Path.GetFullPath(Path.Combine(storage.DataDirectory, "registry.db"))};Default Timeout=30";
-                options.UseSqlite(connection);
-                break;
-            case "postgresql" or "postgres" or "npgsql":
-                options.UseNpgsql(storage.ConnectionString
-                    ?? throw new InvalidOperationException("Storage:ConnectionString is required when Storage:Provider is postgresql."));
-                break;
-            default:
-                throw new InvalidOperationException($"Storage:Provider must be sqlite or postgresql, got '{storage.Provider}'.");
-        }
-    }
 }

@@ -1,7 +1,4 @@
-using System.Collections;
 using System.Data.Common;
-using System.Globalization;
-using System.Text.Json;
 using ElectronicLicense.Licenses;
 using ElectronicLicense.Licenses.Archiving;
 using ElectronicLicense.Licenses.Catalog;
@@ -58,19 +55,7 @@ internal sealed class ArchiveRegistry : IAsyncDisposable
             throw new CliException($"--data-dir {dataDirectory}: no such registry data directory.");
         }
 
-        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        if (configFile is not null)
-        {
-            ReadJsonSettings(configFile, settings);
-        }
-
-        ReadEnvironmentSettings(settings);
-        settings["Storage:DataDirectory"] = Path.GetFullPath(dataDirectory);
-        if (postgres is not null)
-        {
-            settings["Storage:Provider"] = "postgresql";
-            settings["Storage:ConnectionString"] = postgres;
-        }
+        var settings = RegistrySettings.Read(dataDirectory, configFile, postgres, sqlServer: null);
 
         // The CLI makes the packages it exports itself; a running API's worker makes the queued ones.
         settings["Archives:RunWorker"] = "false";
@@ -104,72 +89,4 @@ internal sealed class ArchiveRegistry : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => services.DisposeAsync();
-
-    /// <summary>Flattens a JSON settings file into configuration keys (<c>Archives:Store:Kind</c>, arrays as <c>:0</c>, <c>:1</c>…).</summary>
-    private static void ReadJsonSettings(string file, Dictionary<string, string?> settings)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(File.ReadAllBytes(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            throw new CliException($"--config {file}: {e.Message}", e);
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw new CliException($"--config {file}: expected a JSON object of settings.");
-            }
-
-            Flatten(document.RootElement, null, settings);
-        }
-    }
-
-    private static void Flatten(JsonElement element, string? key, Dictionary<string, string?> settings)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    Flatten(property.Value, key is null ? property.Name : key + ":" + property.Name, settings);
-                }
-
-                break;
-            case JsonValueKind.Array:
-                var index = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    Flatten(item, key + ":" + index.ToString(CultureInfo.InvariantCulture), settings);
-                    index++;
-                }
-
-                break;
-            case JsonValueKind.Null:
-                settings[key!] = null;
-                break;
-            case JsonValueKind.String:
-                settings[key!] = element.GetString();
-                break;
-            default:
-                settings[key!] = element.GetRawText();
-                break;
-        }
-    }
-
-    /// <summary>Environment variables of the form <c>Section__Key</c>, as the API reads them.</summary>
-    private static void ReadEnvironmentSettings(Dictionary<string, string?> settings)
-    {
-        foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
-        {
-            if (variable.Key is string name && name.Contains("__", StringComparison.Ordinal) && !name.StartsWith("__", StringComparison.Ordinal))
-            {
-                settings[name.Replace("__", ":", StringComparison.Ordinal)] = variable.Value as string;
-            }
-        }
-    }
 }

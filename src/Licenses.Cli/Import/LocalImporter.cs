@@ -67,6 +67,7 @@ internal sealed class LocalImporter : IImporter
                 InvalidDataException => new CliException("departments file: " + e.Message, e),
                 DbException or { InnerException: DbException } => new CliException("cannot open the registry database: " + DatabaseProblem(e), e),
                 IOException or UnauthorizedAccessException => new CliException($"cannot use the data directory '{dataDirectory}': {e.Message}", e),
+                InvalidOperationException => new CliException("registry: " + e.Message, e),
                 _ => e,
             };
         }

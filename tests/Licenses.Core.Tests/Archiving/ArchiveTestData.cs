@@ -48,11 +48,10 @@ internal sealed class ScratchRegistryDatabase : IAsyncDisposable
     public static async Task<ScratchRegistryDatabase> CreateAsync()
     {
         var folder = Directory.CreateTempSubdirectory("elic-archive-db-");
-        var options = new DbContextOptionsBuilder<RegistryDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(folder.FullName, "registry.db")};Default Timeout=30").Options;
+        var options = RegistryDatabase.Options(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder.FullName, "registry.db")};Default Timeout=30");
         var database = new ScratchRegistryDatabase(folder, new PooledDbContextFactory<RegistryDbContext>(options));
         await using var db = await database.Contexts.CreateDbContextAsync();
-        await db.Database.EnsureCreatedAsync();
+        await db.Database.MigrateAsync();
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         return database;
     }

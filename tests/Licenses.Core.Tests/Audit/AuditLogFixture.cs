@@ -28,11 +28,11 @@ internal sealed class AuditLogFixture : IAsyncDisposable
 
     public async Task<AuditLog> OpenAsync(TimeProvider? clock = null, int maxBatch = 4096, TimeSpan? treeHeadInterval = null)
     {
-        var options = new DbContextOptionsBuilder<RegistryDbContext>().UseSqlite($"Data Source={DatabaseFile};Default Timeout=30").Options;
+        var options = RegistryDatabase.Options(DatabaseProvider.Sqlite, $"Data Source={DatabaseFile};Default Timeout=30");
         Contexts = new PooledDbContextFactory<RegistryDbContext>(options);
         await using (var db = await Contexts.CreateDbContextAsync())
         {
-            await db.Database.EnsureCreatedAsync();
+            await db.Database.MigrateAsync();
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         }
 
