@@ -93,6 +93,7 @@ try
         var settings = Sqlite(Path.Combine(root.FullName, "postgres"));
         settings["Storage:Provider"] = "postgresql";
         settings["Storage:ConnectionString"] = database.ConnectionString;
+        settings["Storage:MigrateAtStartup"] = "true";   // a fresh database of its own
         results.Add(await IngestRun.RunAsync($"PostgreSQL (database {database.Name})", settings, count, output));
         output.WriteLine();
     }

@@ -134,7 +134,8 @@ public sealed class RegistrySchema
         var known = db.Database.GetMigrations().ToArray();
         var provider = RegistryDatabase.ParseProvider(ProviderName(db));
         var history = db.GetService<IHistoryRepository>();
-        if (!await history.ExistsAsync(cancellationToken))
+        // Not IHistoryRepository.ExistsAsync: Npgsql's always answers true (it cannot know the search_path), so ask the table itself.
+        if (!await TableExistsAsync(db, HistoryRepository.DefaultTableName, cancellationToken))
         {
             var legacy = await TableExistsAsync(db, "licenses", cancellationToken);
             return new SchemaStatus(provider, [], known, [], legacy);

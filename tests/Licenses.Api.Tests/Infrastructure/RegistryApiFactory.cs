@@ -65,6 +65,7 @@ public sealed class RegistryApiFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting("Storage:Provider", "postgresql");
             builder.UseSetting("Storage:ConnectionString", CreatePostgresDatabase());
+            builder.UseSetting("Storage:MigrateAtStartup", "true");   // each test owns its fresh database
         }
 
         foreach (var (key, value) in settings)

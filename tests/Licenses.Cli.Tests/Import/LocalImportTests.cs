@@ -1,4 +1,5 @@
 using ElectronicLicense.Cli.Tests.Support;
+using ElectronicLicense.TestSupport;
 
 namespace ElectronicLicense.Cli.Tests.Import;
 
@@ -30,6 +31,13 @@ public sealed class LocalImportTests
         using var data = new TempDirectory();
         await using var database = await TempPostgresDatabase.CreateAsync();
         string[] args = ["import", Repository.ImportSample, "--data-dir", data.FullName, "--as", ImportSample.Issuer, "--postgres", database.ConnectionString, "--json"];
+
+        // A server database is upgraded by its administrator before the registry uses it.
+        var refused = await Elic.RunAsync(args);
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        Assert.Contains("elic db migrate", refused.Error, StringComparison.Ordinal);
+        var migrate = await Elic.RunAsync("db", "migrate", "--postgres", database.ConnectionString);
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
 
         var first = await Elic.RunAsync(args);
         var second = await Elic.RunAsync(args);

@@ -216,7 +216,7 @@ public sealed class AuditLogTests : IAsyncLifetime
         // A stray subtree row where event 5's leaf hash must go makes the batch's last insert fail.
         await using (var db = await fixture.Contexts.CreateDbContextAsync())
         {
-            db.AuditNodes.Add(new Persistence.AuditNodeRecord { Level = 0, Index = 5, Hash = new byte[32] });
+            db.AuditNodes.Add(new ElectronicLicense.Licenses.Persistence.AuditNodeRecord { Level = 0, Index = 5, Hash = new byte[32] });
             await db.SaveChangesAsync();
         }
 

@@ -139,7 +139,7 @@ public sealed class TrustListTests : IDisposable
         var again = new PresentationKeys(
             new Sealing.RegistryKeys(
                 Microsoft.Extensions.Options.Options.Create(new Sealing.SealingOptions { KeyPassword = "test-only-password" }),
-                Microsoft.Extensions.Options.Options.Create(new Persistence.StorageOptions { DataDirectory = keys.Folder }),
+                Microsoft.Extensions.Options.Options.Create(new ElectronicLicense.Licenses.Persistence.StorageOptions { DataDirectory = keys.Folder }),
                 keys.Clock),
             Microsoft.Extensions.Options.Options.Create(new PresentationOptions()),
             keys.Clock);

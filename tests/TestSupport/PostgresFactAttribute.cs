@@ -1,4 +1,6 @@
-namespace ElectronicLicense.Cli.Tests.Support;
+using Xunit;
+
+namespace ElectronicLicense.TestSupport;
 
 /// <summary>A fact that needs a PostgreSQL server given by <c>ELIC_TEST_POSTGRES</c>.</summary>
 /// <remarks>
