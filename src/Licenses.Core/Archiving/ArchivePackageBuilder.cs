@@ -8,7 +8,6 @@ using ElectronicLicense.Licenses.Audit;
 using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
-using ElectronicLicense.Licenses.Ingest;
 using ElectronicLicense.Licenses.Persistence;
 using ElectronicLicense.Licenses.Registry;
 using ElectronicLicense.Licenses.Sealing;
@@ -116,7 +115,7 @@ internal sealed class ArchivePackageBuilder(
 
         using var data = JsonDocument.Parse(version.DataJson);
         var root = data.RootElement;
-        var today = DateOnly.FromDateTime(now.ToOffset(SubmissionParser.ChinaOffset).DateTime);
+        var today = License.ChinaDate(now);
         var archivalCode = ArchiveLayout.ArchivalCode(licenseId, version.IssueDate, type.Retention);
         var metadata = new ArchiveMetadata
         {
@@ -133,7 +132,7 @@ internal sealed class ArchivePackageBuilder(
             ValidFrom = Date(version.ValidFrom),
             ValidUntil = version.ValidUntil is { } until ? Date(until) : null,
             Version = version.Version,
-            Status = StatusName(EffectiveStatus(license.Status, version, today)),
+            Status = StatusName(License.StatusOn(license.Status, version.ValidFrom, version.ValidUntil, today)),
             Retention = ArchiveLayout.RetentionName(type.Retention),
             ArchivalCode = archivalCode,
             ArchivedOn = Date(today),
@@ -344,12 +343,6 @@ internal sealed class ArchivePackageBuilder(
         buffer.WriteByte((byte)'\n');
         return buffer.ToArray();
     }
-
-    private static LicenseStatus EffectiveStatus(LicenseStatus recorded, LicenseVersionRecord version, DateOnly today) =>
-        recorded != LicenseStatus.Valid ? recorded
-        : version.ValidUntil < today ? LicenseStatus.Expired
-        : version.ValidFrom > today ? LicenseStatus.NotYetValid
-        : LicenseStatus.Valid;
 
     private static string StatusName(LicenseStatus status) => status switch
     {

@@ -4,7 +4,6 @@ using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
-using ElectronicLicense.Licenses.Ingest;
 using ElectronicLicense.Licenses.Persistence;
 using ElectronicLicense.Licenses.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -171,18 +170,8 @@ public sealed class LicenseQueryService
     private static LicenseDocumentView ToView(LicenseDocumentRecord d) =>
         new(d.Format, d.Origin, d.Sha256, d.Sm3, d.Length, d.Signers.Split(',', StringSplitOptions.RemoveEmptyEntries));
 
-    private LicenseStatus EffectiveStatus(LicenseStatus recorded, LicenseVersionRecord current)
-    {
-        if (recorded != LicenseStatus.Valid)
-        {
-            return recorded;
-        }
-
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(SubmissionParser.ChinaOffset).DateTime);
-        return current.ValidUntil < today ? LicenseStatus.Expired
-            : current.ValidFrom > today ? LicenseStatus.NotYetValid
-            : LicenseStatus.Valid;
-    }
+    private LicenseStatus EffectiveStatus(LicenseStatus recorded, LicenseVersionRecord current) =>
+        License.StatusOn(recorded, current.ValidFrom, current.ValidUntil, License.ChinaDate(clock.GetUtcNow()));
 
     private string TypeName(LicenseTypeCode code) => catalog.TryGet(code, out var type) ? type.Name : code.Value;
 }

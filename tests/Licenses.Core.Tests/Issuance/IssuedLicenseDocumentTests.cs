@@ -8,6 +8,7 @@ using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Identifiers;
 using ElectronicLicense.Licenses.Ingest;
 using ElectronicLicense.Licenses.Issuance;
+using ElectronicLicense.Licenses.Registry;
 using ElectronicLicense.Licenses.Sealing;
 using ElectronicLicense.Licenses.Tests.Ingest;
 using ElectronicLicense.Seals.Ofd;
@@ -153,7 +154,7 @@ public class IssuedLicenseDocumentTests(IssuanceRegistry registry) : IClassFixtu
         Assert.Equal(Convert.ToHexStringLower(Sm3.Hash(file)), document.Sm3);
         Assert.Equal(file.Length, document.Length);
         Assert.Empty(document.Signers);
-        Assert.Equal(new Registry.SourceDocumentView(format, document.Sha256, file.Length), version.SourceDocument);
+        Assert.Equal(new SourceDocumentView(format, document.Sha256, file.Length), version.SourceDocument);
         Assert.Equal(file, await registry.ReadObjectAsync(document.Sha256));
     }
 
