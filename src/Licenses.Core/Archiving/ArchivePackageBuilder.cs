@@ -71,25 +71,26 @@ internal sealed class ArchivePackageBuilder(
         var files = new List<ArchivedFile>();
 
         // Issued documents first (OFD, PDF), then the pushed historical file.
-        foreach (var document in version.Documents.OrderBy(d => d.Origin == "issued" ? 0 : 1).ThenBy(d => d.Format, StringComparer.Ordinal))
+        foreach (var document in version.Documents.OrderBy(d => d.Origin == DocumentOrigin.Issued ? 0 : 1).ThenBy(d => d.Format.Name(), StringComparer.Ordinal))
         {
-            var issued = document.Origin == "issued";
-            var path = issued ? ArchiveLayout.IssuedDocument(licenseId, document.Format) : ArchiveLayout.SourceDocument(document.Format);
+            var issued = document.Origin == DocumentOrigin.Issued;
+            var formatName = document.Format.Name();
+            var path = issued ? ArchiveLayout.IssuedDocument(licenseId, formatName) : ArchiveLayout.SourceDocument(formatName);
             var bytes = await ReadAsync(document.Sha256, licenseId, cancellationToken);
             var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
             var sm3 = Convert.ToHexStringLower(Sm3.Hash(bytes));
             if (sha256 != document.Sha256 || sm3 != document.Sm3 || bytes.Length != document.Length)
             {
-                throw new InvalidOperationException($"The object store returned a {document.Format} document of {licenseId} whose digest differs from the one recorded at ingest; it is not archived.");
+                throw new InvalidOperationException($"The object store returned a {formatName} document of {licenseId} whose digest differs from the one recorded at ingest; it is not archived.");
             }
 
             var format = ArchiveFormats.Identify(bytes, ArchiveFormats.FromExtension(path));
-            var report = document.Format == "ofd"
+            var report = document.Format == DocumentFormat.Ofd
                 ? await verifier.VerifyOfdAsync(bytes, cancellationToken)
                 : await verifier.VerifyPdfAsync(bytes, cancellationToken);
             reports.Add((path, report));
             var signers = document.Signers.Length == 0 ? null : document.Signers;
-            files.Add(new ArchivedFile(path, document.Format.ToUpperInvariant(), issued ? ArchiveMetadata.Issued : ArchiveMetadata.Pushed,
+            files.Add(new ArchivedFile(path, formatName.ToUpperInvariant(), issued ? ArchiveMetadata.Issued : ArchiveMetadata.Pushed,
                 bytes.Length, sha256, sm3, signers));
             var sha = document.Sha256;
             payload.Add(new ArchivePayloadEntry(path, bytes.Length, sha256, async token =>

@@ -352,7 +352,7 @@ public sealed class IngestService
             version.Documents.Add(new LicenseDocumentRecord
             {
                 Format = document.Format,
-                Origin = "pushed",
+                Origin = DocumentOrigin.Pushed,
                 Sha256 = version.SourceDocumentSha256!,
                 Sm3 = Convert.ToHexStringLower(Seals.Pki.Sm3.Hash(document.Content)),
                 Length = document.Content.Length,

@@ -316,7 +316,7 @@ internal sealed class SubmissionParser(LicenseCatalog catalog, UsccAllowList all
             errors.Add(new FieldError(pointer + "/内容", $"is not a {format.ToUpperInvariant()} file ({(format == "pdf" ? "no %PDF- header" : "not a zip package")})"));
         }
 
-        return ok ? new SourceDocument(format, content) : null;
+        return ok ? new SourceDocument(DocumentNames.ParseFormat(format), content) : null;
     }
 
     private static bool IsValidNumber(string number) =>

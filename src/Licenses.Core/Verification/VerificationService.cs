@@ -267,7 +267,7 @@ public sealed partial class VerificationService
         }
 
         var current = facts.Current!;
-        var registeredAs = registered is null ? string.Empty : $" as its {registered.Origin} {registered.Format.ToUpperInvariant()}";
+        var registeredAs = registered is null ? string.Empty : $" as its {registered.Origin.Name()} {registered.Format.Name().ToUpperInvariant()}";
         checks.Add(new RegistryCheck(RegistryCheckIds.Registered, RegistryCheckResult.Passed,
             $"registered{registeredAs}: {typeName} {requested.LicenseId}, version {requested.Version}"));
 
@@ -449,8 +449,8 @@ public sealed partial class VerificationService
 
     private sealed class RegisteredDocument
     {
-        public required string Format { get; init; }
-        public required string Origin { get; init; }
+        public required DocumentFormat Format { get; init; }
+        public required DocumentOrigin Origin { get; init; }
         public required string Signers { get; init; }
         public required LicenseId LicenseId { get; init; }
     }

@@ -246,8 +246,8 @@ public class IssuedLicenseDocumentTests(IssuanceRegistry registry) : IClassFixtu
         // Demo seals are made on first use, outside any write transaction, as the ingest does before storing.
         Assert.Null(await registry.Issuer.NotReadyAsync(type, issuer, registry.Departments, makeDemoSeals: true, CancellationToken.None));
         var records = await registry.Issuer.IssueAsync(type, issuer, registry.Departments, id, dataJson, registry.Clock.GetUtcNow(), LicenseDocumentIssuer.VerificationPayload(id), CancellationToken.None);
-        var record = Assert.Single(records, r => r.Format == "ofd");
-        Assert.Equal("issued", record.Origin);
+        var record = Assert.Single(records, r => r.Format.Name() == "ofd");
+        Assert.Equal("issued", record.Origin.Name());
         return await registry.ReadObjectAsync(record.Sha256);
     }).GetAwaiter().GetResult();
 
