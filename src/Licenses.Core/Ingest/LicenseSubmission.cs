@@ -1,6 +1,6 @@
 using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Identifiers;
-using ElectronicLicense.Licenses.Registry;
+using ElectronicLicense.Licenses.Lifecycle;
 using Newtonsoft.Json.Linq;
 
 namespace ElectronicLicense.Licenses.Ingest;

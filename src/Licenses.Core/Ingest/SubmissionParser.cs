@@ -1,8 +1,8 @@
+using ElectronicLicense.Licenses.Lifecycle;
 using System.Globalization;
 using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
-using ElectronicLicense.Licenses.Registry;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 

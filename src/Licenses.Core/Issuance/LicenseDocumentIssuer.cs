@@ -1,3 +1,4 @@
+using ElectronicLicense.Licenses.Lifecycle;
 using System.Globalization;
 using System.Text.Json;
 using ElectronicLicense.Licenses.Catalog;
@@ -5,7 +6,6 @@ using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Identifiers;
 using ElectronicLicense.Licenses.Issuance.Pdf;
 using ElectronicLicense.Licenses.Persistence;
-using ElectronicLicense.Licenses.Registry;
 using ElectronicLicense.Licenses.Sealing;
 using ElectronicLicense.Licenses.Storage;
 using ElectronicLicense.Seals.Ofd;

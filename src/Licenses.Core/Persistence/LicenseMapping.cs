@@ -1,4 +1,4 @@
-using ElectronicLicense.Licenses.Registry;
+using ElectronicLicense.Licenses.Lifecycle;
 
 namespace ElectronicLicense.Licenses.Persistence;
 

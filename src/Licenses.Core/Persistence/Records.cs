@@ -1,5 +1,5 @@
 using ElectronicLicense.Licenses.Identifiers;
-using ElectronicLicense.Licenses.Registry;
+using ElectronicLicense.Licenses.Lifecycle;
 
 namespace ElectronicLicense.Licenses.Persistence;
 

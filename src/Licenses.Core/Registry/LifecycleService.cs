@@ -2,23 +2,11 @@ using ElectronicLicense.Licenses.Audit;
 using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
+using ElectronicLicense.Licenses.Lifecycle;
 using ElectronicLicense.Licenses.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace ElectronicLicense.Licenses.Registry;
-
-/// <summary>A lifecycle action on a license.</summary>
-public enum LifecycleAction
-{
-    /// <summary>注销 / 吊销 / 撤销: final.</summary>
-    Revoke,
-
-    /// <summary>暂停: reversible.</summary>
-    Suspend,
-
-    /// <summary>恢复 a suspended license.</summary>
-    Resume,
-}
 
 /// <summary>Revokes, suspends and resumes licenses, keeping every change in the status history.</summary>
 /// <remarks>Loads the license, asks the <see cref="License"/> aggregate whether the change is allowed, and writes what it answers.</remarks>

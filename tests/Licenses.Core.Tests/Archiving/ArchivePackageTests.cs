@@ -1,3 +1,4 @@
+using ElectronicLicense.Licenses.Lifecycle;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;

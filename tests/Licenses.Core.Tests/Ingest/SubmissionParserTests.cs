@@ -1,7 +1,7 @@
 using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Ingest;
-using ElectronicLicense.Licenses.Registry;
+using ElectronicLicense.Licenses.Lifecycle;
 using Newtonsoft.Json.Linq;
 
 namespace ElectronicLicense.Licenses.Tests.Ingest;

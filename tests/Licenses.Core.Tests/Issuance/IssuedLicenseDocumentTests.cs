@@ -1,3 +1,4 @@
+using ElectronicLicense.Licenses.Lifecycle;
 using System.Diagnostics;
 using System.Formats.Asn1;
 using System.Globalization;

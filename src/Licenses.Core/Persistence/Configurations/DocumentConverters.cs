@@ -1,4 +1,4 @@
-using ElectronicLicense.Licenses.Registry;
+using ElectronicLicense.Licenses.Lifecycle;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace ElectronicLicense.Licenses.Persistence.Configurations;

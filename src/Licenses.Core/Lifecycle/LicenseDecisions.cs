@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
 
-namespace ElectronicLicense.Licenses.Registry;
+namespace ElectronicLicense.Licenses.Lifecycle;
 
 /// <summary>One status change a license made, for the service to append to its status history.</summary>
 /// <param name="From">Status before; null for issuance.</param>

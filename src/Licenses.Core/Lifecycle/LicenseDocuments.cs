@@ -1,4 +1,4 @@
-namespace ElectronicLicense.Licenses.Registry;
+namespace ElectronicLicense.Licenses.Lifecycle;
 
 /// <summary>The file format of a license document.</summary>
 internal enum DocumentFormat

@@ -2,7 +2,7 @@ using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
 
-namespace ElectronicLicense.Licenses.Registry;
+namespace ElectronicLicense.Licenses.Lifecycle;
 
 /// <summary>A license with its versions and recorded status: the one place that decides 颁发, 变更, 暂停, 恢复, 注销 and expiry.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
-using ElectronicLicense.Licenses.Registry;
+using ElectronicLicense.Licenses.Lifecycle;
 
-namespace ElectronicLicense.Licenses.Tests.Registry;
+namespace ElectronicLicense.Licenses.Tests.Lifecycle;
 
 public class LicenseDocumentsTests
 {

@@ -1,6 +1,6 @@
 using ElectronicLicense.Licenses.Identifiers;
 
-namespace ElectronicLicense.Licenses.Registry;
+namespace ElectronicLicense.Licenses.Lifecycle;
 
 /// <summary>The 持证主体 of a license: its code, its name and the code's type.</summary>
 /// <param name="Code">持证主体代码 (公民身份号码 or 统一社会信用代码), upper-case; a license keeps it for life.</param>

@@ -1,10 +1,10 @@
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
-using ElectronicLicense.Licenses.Registry;
+using ElectronicLicense.Licenses.Lifecycle;
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace ElectronicLicense.Licenses.Tests.Registry;
+namespace ElectronicLicense.Licenses.Tests.Lifecycle;
 
 public class LicenseTests
 {
