@@ -50,7 +50,7 @@ public static class RegistryServiceCollectionExtensions
             sp.GetRequiredService<DepartmentDirectory>(),
             Clock(sp),
             sp.GetRequiredService<IOptions<SealingOptions>>(),
-            sp.GetRequiredService<IOptions<IssuanceOptions>>()));
+            sp.GetRequiredService<IOptions<IssuanceOptions>>().Value.FontPath));
         services.AddSingleton(sp => new DocumentVerifier(
             sp.GetRequiredService<RegistryKeys>(),
             sp.GetRequiredService<SealRegistry>(),

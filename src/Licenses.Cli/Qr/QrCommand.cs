@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using ElectronicLicense.Licenses.Presentation;
-using ElectronicLicense.Licenses.StatusLists;
 using ElectronicLicense.Seals.Verification;
 
 namespace ElectronicLicense.Cli.Qr;

@@ -1,3 +1,4 @@
+using ElectronicLicense.Licenses.Lifecycle;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -8,9 +9,7 @@ using ElectronicLicense.Licenses.Audit;
 using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
-using ElectronicLicense.Licenses.Ingest;
 using ElectronicLicense.Licenses.Persistence;
-using ElectronicLicense.Licenses.Registry;
 using ElectronicLicense.Licenses.Sealing;
 using ElectronicLicense.Licenses.Storage;
 using ElectronicLicense.Licenses.Verification;
@@ -72,25 +71,26 @@ internal sealed class ArchivePackageBuilder(
         var files = new List<ArchivedFile>();
 
         // Issued documents first (OFD, PDF), then the pushed historical file.
-        foreach (var document in version.Documents.OrderBy(d => d.Origin == "issued" ? 0 : 1).ThenBy(d => d.Format, StringComparer.Ordinal))
+        foreach (var document in version.Documents.OrderBy(d => d.Origin == DocumentOrigin.Issued ? 0 : 1).ThenBy(d => d.Format.Name(), StringComparer.Ordinal))
         {
-            var issued = document.Origin == "issued";
-            var path = issued ? ArchiveLayout.IssuedDocument(licenseId, document.Format) : ArchiveLayout.SourceDocument(document.Format);
+            var issued = document.Origin == DocumentOrigin.Issued;
+            var formatName = document.Format.Name();
+            var path = issued ? ArchiveLayout.IssuedDocument(licenseId, formatName) : ArchiveLayout.SourceDocument(formatName);
             var bytes = await ReadAsync(document.Sha256, licenseId, cancellationToken);
             var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
             var sm3 = Convert.ToHexStringLower(Sm3.Hash(bytes));
             if (sha256 != document.Sha256 || sm3 != document.Sm3 || bytes.Length != document.Length)
             {
-                throw new InvalidOperationException($"The object store returned a {document.Format} document of {licenseId} whose digest differs from the one recorded at ingest; it is not archived.");
+                throw new InvalidOperationException($"The object store returned a {formatName} document of {licenseId} whose digest differs from the one recorded at ingest; it is not archived.");
             }
 
             var format = ArchiveFormats.Identify(bytes, ArchiveFormats.FromExtension(path));
-            var report = document.Format == "ofd"
+            var report = document.Format == DocumentFormat.Ofd
                 ? await verifier.VerifyOfdAsync(bytes, cancellationToken)
                 : await verifier.VerifyPdfAsync(bytes, cancellationToken);
             reports.Add((path, report));
             var signers = document.Signers.Length == 0 ? null : document.Signers;
-            files.Add(new ArchivedFile(path, document.Format.ToUpperInvariant(), issued ? ArchiveMetadata.Issued : ArchiveMetadata.Pushed,
+            files.Add(new ArchivedFile(path, formatName.ToUpperInvariant(), issued ? ArchiveMetadata.Issued : ArchiveMetadata.Pushed,
                 bytes.Length, sha256, sm3, signers));
             var sha = document.Sha256;
             payload.Add(new ArchivePayloadEntry(path, bytes.Length, sha256, async token =>
@@ -116,7 +116,7 @@ internal sealed class ArchivePackageBuilder(
 
         using var data = JsonDocument.Parse(version.DataJson);
         var root = data.RootElement;
-        var today = DateOnly.FromDateTime(now.ToOffset(SubmissionParser.ChinaOffset).DateTime);
+        var today = License.ChinaDate(now);
         var archivalCode = ArchiveLayout.ArchivalCode(licenseId, version.IssueDate, type.Retention);
         var metadata = new ArchiveMetadata
         {
@@ -133,7 +133,7 @@ internal sealed class ArchivePackageBuilder(
             ValidFrom = Date(version.ValidFrom),
             ValidUntil = version.ValidUntil is { } until ? Date(until) : null,
             Version = version.Version,
-            Status = StatusName(EffectiveStatus(license.Status, version, today)),
+            Status = StatusName(License.StatusOn(license.Status, version.ValidFrom, version.ValidUntil, today)),
             Retention = ArchiveLayout.RetentionName(type.Retention),
             ArchivalCode = archivalCode,
             ArchivedOn = Date(today),
@@ -344,12 +344,6 @@ internal sealed class ArchivePackageBuilder(
         buffer.WriteByte((byte)'\n');
         return buffer.ToArray();
     }
-
-    private static LicenseStatus EffectiveStatus(LicenseStatus recorded, LicenseVersionRecord version, DateOnly today) =>
-        recorded != LicenseStatus.Valid ? recorded
-        : version.ValidUntil < today ? LicenseStatus.Expired
-        : version.ValidFrom > today ? LicenseStatus.NotYetValid
-        : LicenseStatus.Valid;
 
     private static string StatusName(LicenseStatus status) => status switch
     {

@@ -1,3 +1,4 @@
+using ElectronicLicense.Licenses.Lifecycle;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -8,7 +9,6 @@ using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
 using ElectronicLicense.Licenses.Issuance;
 using ElectronicLicense.Licenses.Persistence;
-using ElectronicLicense.Licenses.Registry;
 using ElectronicLicense.Licenses.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -254,7 +254,7 @@ public sealed class IngestService
             .Where(l => l.IssuerCode == issuer && numbers.Contains(l.Number))
             .AsSplitQuery()
             .ToListAsync(cancellationToken);
-        var byKey = existing.ToDictionary(l => (l.TypeCode, l.Number));
+        var byKey = existing.ToDictionary(l => (l.TypeCode, l.Number), l => new StoredLicense(l));
         var serials = await ReserveSerialsAsync(db, items, byKey, issuer, cancellationToken);
         var directory = documentIssuer is null ? null : (await departments!.ListAsync(cancellationToken)).ToDictionary(d => d.Code);
         var fresh = new List<(LicenseSubmission Submission, LicenseVersionRecord Version)>();
@@ -264,26 +264,19 @@ public sealed class IngestService
         {
             var submission = item.Submission!;
             documents.TryGetValue(item, out var document);
-            var hash = item.ContentSha256!;
-            var version = new LicenseVersionRecord
+            var content = new LicenseContent
             {
-                LicenseId = null!,
-                ContentSha256 = hash,
-                DataJson = item.DataJson!,
+                ContentSha256 = item.ContentSha256!,
+                Holder = new LicenseHolder(submission.HolderCode, submission.HolderName, submission.HolderCodeType),
                 IssueDate = submission.IssueDate,
                 ValidFrom = submission.ValidFrom,
                 ValidUntil = submission.ValidUntil,
                 ChangeReason = submission.ChangeReason,
-                PushedBy = issuer,
-                StoredAtUtc = now,
-                SourceDocumentSha256 = document?.Sha256,
-                SourceDocumentFormat = document is null ? null : submission.Document!.Format,
-                SourceDocumentLength = document?.Length,
             };
 
-            var known = byKey.TryGetValue((submission.Type.Code, submission.Number), out var license);
+            var known = byKey.TryGetValue((submission.Type.Code, submission.Number), out var stored);
             if (document is null && directory is not null
-                && (!known || license!.Versions.Single(v => v.Version == license.CurrentVersion).ContentSha256 != hash)
+                && (!known || !stored!.License.IsCurrentContent(content.ContentSha256))
                 && await documentIssuer!.NotReadyAsync(submission.Type, caller.Department, directory, makeDemoSeals: false, cancellationToken) is { } notReady)
             {
                 // Nothing is stored for a license its signers cannot seal; the serial stays unused.
@@ -293,51 +286,44 @@ public sealed class IngestService
 
             if (!known)
             {
-                if (submission.ChangeReason is not null)
+                if (License.RefuseCreation(content.ChangeReason) is { } refused)
                 {
-                    results.Add(IngestResult.Rejected(RegistryException.Validation("/" + MetadataNames.Change,
-                        "there is no license with this 证照编号 to change yet; push it without 变更 first")));
+                    results.Add(IngestResult.Rejected(refused));
                     continue;
                 }
 
                 var serial = serials.Next(submission.Type.Code, submission.IssueDate.Year);
-                version.Version = 1;
-                version.LicenseId = LicenseId.Create(submission.Type.Code, caller.Code, serial, 1);
-                license = new LicenseRecord
-                {
-                    TypeCode = submission.Type.Code,
-                    IssuerCode = issuer,
-                    Serial = serial,
-                    Number = submission.Number,
-                    HolderCode = submission.HolderCode,
-                    HolderName = submission.HolderName,
-                    HolderCodeType = submission.HolderCodeType,
-                    Status = LicenseStatus.Valid,
-                    CurrentVersion = 1,
-                    CreatedAtUtc = now,
-                    UpdatedAtUtc = now,
-                    Versions = [version],
-                    StatusChanges = [new StatusChangeRecord { ToStatus = LicenseStatus.Valid, ReasonCode = LifecycleReasons.Issued, ByDepartment = issuer, AtUtc = now }],
-                };
-                db.Licenses.Add(license);
-                byKey[(license.TypeCode, license.Number)] = license;
-                fresh.Add((submission, version));
-                results.Add(new IngestResult(IngestOutcome.Created, version.LicenseId, hash, now, null));
+                var created = License.Create(submission.Type.Code, caller.Code, serial, submission.Number, content, now);
+                var first = VersionRecord(created.Version, item, document, issuer);
+                var record = created.ToRecord(first);
+                db.Licenses.Add(record);
+                byKey[(record.TypeCode, record.Number)] = new StoredLicense(record, created.License);
+                fresh.Add((submission, first));
+                results.Add(new IngestResult(IngestOutcome.Created, first.LicenseId, first.ContentSha256, now, null));
                 continue;
             }
 
-            var applied = ApplyToExisting(license!, version, submission, now);
-            if (applied.Outcome == IngestOutcome.NewVersion)
+            var revision = stored!.License.Revise(content, now);
+            if (revision.IsRefused)
             {
-                fresh.Add((submission, version));
+                results.Add(IngestResult.Rejected(revision.Refusal));
             }
-
-            results.Add(applied);
+            else if (revision.Outcome == RevisionOutcome.Unchanged)
+            {
+                results.Add(new IngestResult(IngestOutcome.Unchanged, revision.Version.Id, revision.Version.ContentSha256, revision.Version.StoredAtUtc, null));
+            }
+            else
+            {
+                var added = VersionRecord(revision.Version, item, document, issuer);
+                stored.Record.Apply(stored.License, revision, added);
+                fresh.Add((submission, added));
+                results.Add(new IngestResult(IngestOutcome.NewVersion, added.LicenseId, added.ContentSha256, now, null));
+            }
         }
 
         // Status-list entries and QR payloads for the new versions, in this transaction (the payload names the entry).
         var offline = payloads is null ? null : await payloads.PrepareAsync(
-            db, fresh.Select(f => (byKey[(f.Submission.Type.Code, f.Submission.Number)], f.Version)).ToList(), now, cancellationToken);
+            db, fresh.Select(f => (byKey[(f.Submission.Type.Code, f.Submission.Number)].Record, f.Version)).ToList(), now, cancellationToken);
         await AttachDocumentsAsync(caller, fresh, directory, now, offline, cancellationToken);
         if (archiveOnIssue)
         {
@@ -366,7 +352,7 @@ public sealed class IngestService
             version.Documents.Add(new LicenseDocumentRecord
             {
                 Format = document.Format,
-                Origin = "pushed",
+                Origin = DocumentOrigin.Pushed,
                 Sha256 = version.SourceDocumentSha256!,
                 Sm3 = Convert.ToHexStringLower(Seals.Pki.Sm3.Hash(document.Content)),
                 Length = document.Content.Length,
@@ -401,47 +387,14 @@ public sealed class IngestService
         }
     }
 
-    private static IngestResult ApplyToExisting(LicenseRecord license, LicenseVersionRecord version, LicenseSubmission submission, DateTime now)
+    /// <summary>The row of a version the aggregate made, with the pushed file (if any) that the rules do not keep.</summary>
+    private static LicenseVersionRecord VersionRecord(LicenseVersion version, Prepared item, StoredObject? document, string pushedBy)
     {
-        var current = license.Versions.Single(v => v.Version == license.CurrentVersion);
-        if (current.ContentSha256 == version.ContentSha256)
-        {
-            return new IngestResult(IngestOutcome.Unchanged, current.LicenseId, current.ContentSha256, current.StoredAtUtc, null);
-        }
-
-        if (submission.ChangeReason is null)
-        {
-            var older = license.Versions.FirstOrDefault(v => v.ContentSha256 == version.ContentSha256);
-            return IngestResult.Rejected(new RegistryException(RegistryErrorCodes.ContentConflict, older is not null
-                ? $"This content is version {older.Version}, which version {license.CurrentVersion} superseded; the current version is {current.LicenseId}."
-                : $"Different content is already stored for this 证照编号 as {current.LicenseId}. To store a new version, push it with \"变更\": {{\"原因\": \"...\"}}."));
-        }
-
-        if (license.Status == LicenseStatus.Revoked)
-        {
-            return IngestResult.Rejected(new RegistryException(RegistryErrorCodes.InvalidStatusTransition,
-                $"{current.LicenseId} is revoked: a revoked license cannot be changed; issue a new license instead."));
-        }
-
-        if (license.HolderCode != submission.HolderCode)
-        {
-            return IngestResult.Rejected(RegistryException.Validation("/" + MetadataNames.HolderCode,
-                "a 变更 cannot change the holder; revoke this license and issue a new one"));
-        }
-
-        if (license.CurrentVersion >= 999)
-        {
-            return IngestResult.Rejected(RegistryException.Validation("/" + MetadataNames.Change, "the license already has 999 versions, the most a 证照标识 can number"));
-        }
-
-        current.SupersededAtUtc = now;
-        version.Version = license.CurrentVersion + 1;
-        version.LicenseId = current.LicenseId.WithVersion(version.Version);
-        license.Versions.Add(version);
-        license.CurrentVersion = version.Version;
-        license.HolderName = submission.HolderName;
-        license.UpdatedAtUtc = now;
-        return new IngestResult(IngestOutcome.NewVersion, version.LicenseId, version.ContentSha256, now, null);
+        var record = version.ToRecord(item.DataJson!, pushedBy);
+        record.SourceDocumentSha256 = document?.Sha256;
+        record.SourceDocumentFormat = document is null ? null : item.Submission!.Document!.Format;
+        record.SourceDocumentLength = document?.Length;
+        return record;
     }
 
     /// <summary>Reserves, per type and year, one serial for every license of the chunk that will be created.</summary>
@@ -454,7 +407,7 @@ public sealed class IngestService
     private static async Task<SerialBlocks> ReserveSerialsAsync(
         RegistryDbContext db,
         IReadOnlyList<Prepared> items,
-        Dictionary<(LicenseTypeCode, string), LicenseRecord> existing,
+        Dictionary<(LicenseTypeCode, string), StoredLicense> existing,
         string issuer,
         CancellationToken cancellationToken)
     {
@@ -463,7 +416,7 @@ public sealed class IngestService
         foreach (var submission in items.Select(i => i.Submission!))
         {
             var key = (submission.Type.Code, submission.Number);
-            if (submission.ChangeReason is null && !existing.ContainsKey(key) && created.Add(key))
+            if (License.RefuseCreation(submission.ChangeReason) is null && !existing.ContainsKey(key) && created.Add(key))
             {
                 needed[(submission.Type.Code, submission.IssueDate.Year)] = needed.GetValueOrDefault((submission.Type.Code, submission.IssueDate.Year)) + 1;
             }
@@ -498,6 +451,14 @@ public sealed class IngestService
             var sequence = next[(type, year)]++;
             return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{year:0000}{sequence:000000}");
         }
+    }
+
+    /// <summary>A license row of the chunk and its aggregate, rebuilt from the row when first asked for.</summary>
+    private sealed class StoredLicense(LicenseRecord record, License? license = null)
+    {
+        public LicenseRecord Record { get; } = record;
+
+        public License License => license ??= Record.ToLicense();
     }
 
     private sealed record Prepared(LicenseSubmission? Submission, string? DataJson, string? ContentSha256, RegistryException? Error)

@@ -1,5 +1,6 @@
 using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Identifiers;
+using ElectronicLicense.Licenses.Lifecycle;
 using Newtonsoft.Json.Linq;
 
 namespace ElectronicLicense.Licenses.Ingest;
@@ -24,4 +25,4 @@ internal sealed class LicenseSubmission
 }
 
 /// <summary>An existing document file sent with a historical license.</summary>
-internal sealed record SourceDocument(string Format, byte[] Content);
+internal sealed record SourceDocument(DocumentFormat Format, byte[] Content);

@@ -1,3 +1,4 @@
+using ElectronicLicense.Licenses.Lifecycle;
 using System.Globalization;
 using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Errors;
@@ -19,9 +20,6 @@ internal sealed class SubmissionParser(LicenseCatalog catalog, UsccAllowList all
     };
 
     private static readonly JsonLoadSettings LoadSettings = new() { DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Error };
-
-    /// <summary>China has kept UTC+8 without daylight saving since 1991; validity dates are Beijing dates.</summary>
-    internal static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
 
     /// <summary>Reads JSON text strictly: duplicate keys are an error, dates stay strings, depth is bounded.</summary>
     public static JObject ReadJson(string json)
@@ -84,7 +82,7 @@ internal sealed class SubmissionParser(LicenseCatalog catalog, UsccAllowList all
 
         var (holderCode, holderCodeType) = ParseHolder(body, type, errors);
         var issueDate = RequiredDate(body, MetadataNames.IssueDate, errors);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(ChinaOffset).DateTime);
+        var today = License.ChinaDate(clock.GetUtcNow());
         if (issueDate > today)
         {
             errors.Add(Error(MetadataNames.IssueDate, "must not be in the future"));
@@ -318,7 +316,7 @@ internal sealed class SubmissionParser(LicenseCatalog catalog, UsccAllowList all
             errors.Add(new FieldError(pointer + "/内容", $"is not a {format.ToUpperInvariant()} file ({(format == "pdf" ? "no %PDF- header" : "not a zip package")})"));
         }
 
-        return ok ? new SourceDocument(format, content) : null;
+        return ok ? new SourceDocument(DocumentNames.ParseFormat(format), content) : null;
     }
 
     private static bool IsValidNumber(string number) =>

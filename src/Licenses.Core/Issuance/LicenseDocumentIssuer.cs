@@ -1,3 +1,4 @@
+using ElectronicLicense.Licenses.Lifecycle;
 using System.Globalization;
 using System.Text.Json;
 using ElectronicLicense.Licenses.Catalog;
@@ -114,11 +115,11 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, License
         var signers = string.Join(',', plan.Select(p => p.Department.Code.Value));
         var records = new List<LicenseDocumentRecord>(2)
         {
-            await StoreAsync("ofd", SealOfd(renderer.Render(request), plan, sealsInOrder, at), signers, at, cancellationToken),
+            await StoreAsync(DocumentFormat.Ofd, SealOfd(renderer.Render(request), plan, sealsInOrder, at), signers, at, cancellationToken),
         };
         if (pdf)
         {
-            records.Add(await StoreAsync("pdf", SealPdf(pdfRenderer.Render(request), plan, sealsInOrder, at), signers, at, cancellationToken));
+            records.Add(await StoreAsync(DocumentFormat.Pdf, SealPdf(pdfRenderer.Render(request), plan, sealsInOrder, at), signers, at, cancellationToken));
         }
 
         return records;
@@ -173,13 +174,13 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, License
         return bytes;
     }
 
-    private async Task<LicenseDocumentRecord> StoreAsync(string format, byte[] bytes, string signers, DateTimeOffset at, CancellationToken cancellationToken)
+    private async Task<LicenseDocumentRecord> StoreAsync(DocumentFormat format, byte[] bytes, string signers, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var stored = await objects.PutAsync(bytes, cancellationToken);
         return new LicenseDocumentRecord
         {
             Format = format,
-            Origin = "issued",
+            Origin = DocumentOrigin.Issued,
             Sha256 = stored.Sha256,
             Sm3 = Convert.ToHexStringLower(Sm3.Hash(bytes)),
             Length = stored.Length,

@@ -1,5 +1,5 @@
 using ElectronicLicense.Licenses.Identifiers;
-using ElectronicLicense.Licenses.Registry;
+using ElectronicLicense.Licenses.Lifecycle;
 
 namespace ElectronicLicense.Licenses.Persistence;
 
@@ -69,7 +69,7 @@ internal sealed class LicenseVersionRecord
     public DateTime StoredAtUtc { get; set; }
     public DateTime? SupersededAtUtc { get; set; }
     public string? SourceDocumentSha256 { get; set; }
-    public string? SourceDocumentFormat { get; set; }
+    public DocumentFormat? SourceDocumentFormat { get; set; }
     public long? SourceDocumentLength { get; set; }
     public List<LicenseDocumentRecord> Documents { get; set; } = [];
 }
@@ -101,11 +101,11 @@ internal sealed class LicenseDocumentRecord
     public long Id { get; set; }
     public long LicenseVersionRecordId { get; set; }
 
-    /// <summary><c>ofd</c> or <c>pdf</c>.</summary>
-    public required string Format { get; set; }
+    /// <summary>Stored as <c>ofd</c> or <c>pdf</c>.</summary>
+    public required DocumentFormat Format { get; set; }
 
-    /// <summary><c>issued</c> (rendered and signed by the registry) or <c>pushed</c> (a historical file kept as received).</summary>
-    public required string Origin { get; set; }
+    /// <summary>Stored as <c>issued</c> (rendered and signed by the registry) or <c>pushed</c> (a historical file kept as received).</summary>
+    public required DocumentOrigin Origin { get; set; }
     public required string Sha256 { get; set; }
     public required string Sm3 { get; set; }
     public long Length { get; set; }

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using ElectronicLicense.Licenses.Identifiers;
 using ElectronicLicense.Licenses.Persistence;
-using ElectronicLicense.Licenses.StatusLists;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,10 +1,10 @@
+using ElectronicLicense.Licenses.Lifecycle;
 using System.Text.Json;
 using ElectronicLicense.Licenses.Audit;
 using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
-using ElectronicLicense.Licenses.Ingest;
 using ElectronicLicense.Licenses.Persistence;
 using ElectronicLicense.Licenses.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -133,9 +133,9 @@ public sealed class LicenseQueryService
                 v.StoredAtUtc,
                 v.SupersededAtUtc,
                 v.ChangeReason,
-                v.SourceDocumentSha256 is null ? null : new SourceDocumentView(v.SourceDocumentFormat!, v.SourceDocumentSha256, v.SourceDocumentLength ?? 0),
+                v.SourceDocumentSha256 is null ? null : new SourceDocumentView(v.SourceDocumentFormat!.Value.Name(), v.SourceDocumentSha256, v.SourceDocumentLength ?? 0),
                 JsonDocument.Parse(v.DataJson).RootElement.Clone(),
-                v.Documents.OrderBy(d => d.Format, StringComparer.Ordinal).Select(ToView).ToArray())).ToArray(),
+                v.Documents.OrderBy(d => d.Format.Name(), StringComparer.Ordinal).Select(ToView).ToArray())).ToArray(),
             license.StatusChanges.OrderBy(s => s.Id).Select(s => new StatusChangeView(
                 s.FromStatus, s.ToStatus, s.ReasonCode, LifecycleReasons.NameOf(s.ReasonCode), s.Note, s.ByDepartment, s.AtUtc)).ToArray());
     }
@@ -169,20 +169,10 @@ public sealed class LicenseQueryService
     }
 
     private static LicenseDocumentView ToView(LicenseDocumentRecord d) =>
-        new(d.Format, d.Origin, d.Sha256, d.Sm3, d.Length, d.Signers.Split(',', StringSplitOptions.RemoveEmptyEntries));
+        new(d.Format.Name(), d.Origin.Name(), d.Sha256, d.Sm3, d.Length, d.Signers.Split(',', StringSplitOptions.RemoveEmptyEntries));
 
-    private LicenseStatus EffectiveStatus(LicenseStatus recorded, LicenseVersionRecord current)
-    {
-        if (recorded != LicenseStatus.Valid)
-        {
-            return recorded;
-        }
-
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(SubmissionParser.ChinaOffset).DateTime);
-        return current.ValidUntil < today ? LicenseStatus.Expired
-            : current.ValidFrom > today ? LicenseStatus.NotYetValid
-            : LicenseStatus.Valid;
-    }
+    private LicenseStatus EffectiveStatus(LicenseStatus recorded, LicenseVersionRecord current) =>
+        License.StatusOn(recorded, current.ValidFrom, current.ValidUntil, License.ChinaDate(clock.GetUtcNow()));
 
     private string TypeName(LicenseTypeCode code) => catalog.TryGet(code, out var type) ? type.Name : code.Value;
 }

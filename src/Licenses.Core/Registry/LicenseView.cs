@@ -1,3 +1,4 @@
+using ElectronicLicense.Licenses.Lifecycle;
 using System.Text.Json;
 using ElectronicLicense.Licenses.Identifiers;
 

@@ -2,25 +2,14 @@ using ElectronicLicense.Licenses.Audit;
 using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
+using ElectronicLicense.Licenses.Lifecycle;
 using ElectronicLicense.Licenses.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace ElectronicLicense.Licenses.Registry;
 
-/// <summary>A lifecycle action on a license.</summary>
-public enum LifecycleAction
-{
-    /// <summary>注销 / 吊销 / 撤销: final.</summary>
-    Revoke,
-
-    /// <summary>暂停: reversible.</summary>
-    Suspend,
-
-    /// <summary>恢复 a suspended license.</summary>
-    Resume,
-}
-
 /// <summary>Revokes, suspends and resumes licenses, keeping every change in the status history.</summary>
+/// <remarks>Loads the license, asks the <see cref="License"/> aggregate whether the change is allowed, and writes what it answers.</remarks>
 public sealed class LifecycleService
 {
     private const int MaxAttempts = 4;
@@ -45,33 +34,16 @@ public sealed class LifecycleService
     public async Task<LicenseView> ChangeStatusAsync(
         DepartmentIdentity caller, LicenseId id, LifecycleAction action, string? reasonCode, string? note, CancellationToken cancellationToken = default)
     {
-        var (allowed, target) = action switch
+        if (License.RefuseStatusRequest(action, reasonCode, note) is { } malformed)
         {
-            LifecycleAction.Revoke => (LifecycleReasons.Revoke, LicenseStatus.Revoked),
-            LifecycleAction.Suspend => (LifecycleReasons.Suspend, LicenseStatus.Suspended),
-            _ => (LifecycleReasons.Resume, LicenseStatus.Valid),
-        };
-        var errors = new List<FieldError>();
-        if (reasonCode is null || !allowed.ContainsKey(reasonCode))
-        {
-            errors.Add(new FieldError("/reasonCode", "must be one of: " + string.Join(", ", allowed.Select(r => $"{r.Key} ({r.Value})"))));
-        }
-
-        if (note is { Length: > 500 })
-        {
-            errors.Add(new FieldError("/note", "must be at most 500 characters"));
-        }
-
-        if (errors.Count > 0)
-        {
-            throw RegistryException.Validation(errors);
+            throw malformed;
         }
 
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryChangeAsync(caller, id, target, reasonCode!, note, cancellationToken);
+                return await TryChangeAsync(caller, id, action, reasonCode!, note, cancellationToken);
             }
             catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
             {
@@ -81,52 +53,36 @@ public sealed class LifecycleService
     }
 
     private async Task<LicenseView> TryChangeAsync(
-        DepartmentIdentity caller, LicenseId id, LicenseStatus target, string reasonCode, string? note, CancellationToken cancellationToken)
+        DepartmentIdentity caller, LicenseId id, LifecycleAction action, string reasonCode, string? note, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var license = await LicenseQueryService.LoadAsync(db, id, cancellationToken);
+        var record = await LicenseQueryService.LoadAsync(db, id, cancellationToken);
         var mayChange = caller.Role == DepartmentRole.Admin
-            || (caller.Role == DepartmentRole.Issuer && license.IssuerCode == caller.Code.Value);
+            || (caller.Role == DepartmentRole.Issuer && record.IssuerCode == caller.Code.Value);
         if (!mayChange)
         {
             throw new RegistryException(RegistryErrorCodes.NotAuthorised, "Only the issuing department (or an administrator) may change a license's status.");
         }
 
-        var from = license.Status;
-        var permitted = target switch
+        var license = record.ToLicense();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var decision = license.ChangeStatus(action, reasonCode, note, caller.Code, now);
+        if (decision.IsRefused)
         {
-            LicenseStatus.Revoked => from is LicenseStatus.Valid or LicenseStatus.Suspended,
-            LicenseStatus.Suspended => from is LicenseStatus.Valid,
-            _ => from is LicenseStatus.Suspended,
-        };
-        if (!permitted)
-        {
-            await RecordAsync(caller, license, id, AuditOutcome.Failed, $"{from} -> {target} refused ({reasonCode})".ToLowerInvariant());
-            throw new RegistryException(RegistryErrorCodes.InvalidStatusTransition,
-                $"The license is {from.ToString().ToLowerInvariant()}; it cannot become {target.ToString().ToLowerInvariant()} from there.");
+            await RecordAsync(caller, record, id, AuditOutcome.Failed, $"{decision.From} -> {decision.To} refused ({reasonCode})".ToLowerInvariant());
+            throw decision.Refusal;
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        license.Status = target;
-        license.UpdatedAtUtc = now;
-        license.StatusChanges.Add(new StatusChangeRecord
-        {
-            FromStatus = from,
-            ToStatus = target,
-            ReasonCode = reasonCode,
-            Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
-            ByDepartment = caller.Code.Value,
-            AtUtc = now,
-        });
+        record.Apply(license, decision.Change);
         if (statusLists is not null)
         {
             // Same SaveChanges, so the status list never disagrees with the license.
-            await statusLists.RefreshAsync(db, license, now, cancellationToken);
+            await statusLists.RefreshAsync(db, record, now, cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await RecordAsync(caller, license, id, AuditOutcome.Success, $"{from} -> {target} ({reasonCode})".ToLowerInvariant());
-        return queries.ToView(license, id);
+        await RecordAsync(caller, record, id, AuditOutcome.Success, $"{decision.From} -> {decision.To} ({reasonCode})".ToLowerInvariant());
+        return queries.ToView(record, id);
     }
 
     // After the commit, and not cancelled by a departing caller: the change happened and the log must say so.

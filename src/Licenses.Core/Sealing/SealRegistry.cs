@@ -3,7 +3,6 @@ using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
-using ElectronicLicense.Licenses.Issuance;
 using ElectronicLicense.Licenses.Persistence;
 using ElectronicLicense.Seals.Ofd;
 using ElectronicLicense.Seals.Ses;
@@ -73,6 +72,7 @@ public sealed class SealRegistry
     private readonly DepartmentDirectory departments;
     private readonly TimeProvider clock;
     private readonly SealingOptions options;
+    // The license font (Issuance:FontPath): demo seals draw their pictures with it.
     private readonly string fontPath;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Department, string Kind), bool> demoSealsFor = new();
     private readonly SemaphoreSlim demoSealLock = new(1, 1);
@@ -81,14 +81,14 @@ public sealed class SealRegistry
     /// <summary>How long a looked-up active seal is reused before the database is asked again.</summary>
     internal static readonly TimeSpan ActiveSealCacheTime = TimeSpan.FromSeconds(5);
 
-    internal SealRegistry(IDbContextFactory<RegistryDbContext> contexts, RegistryKeys keys, DepartmentDirectory departments, TimeProvider clock, IOptions<SealingOptions> options, IOptions<IssuanceOptions> issuance)
+    internal SealRegistry(IDbContextFactory<RegistryDbContext> contexts, RegistryKeys keys, DepartmentDirectory departments, TimeProvider clock, IOptions<SealingOptions> options, string fontPath)
     {
         this.contexts = contexts;
         this.keys = keys;
         this.departments = departments;
         this.clock = clock;
         this.options = options.Value;
-        fontPath = issuance.Value.FontPath;
+        this.fontPath = fontPath;
     }
 
     /// <summary>Makes a seal for a department (administrators only).</summary>

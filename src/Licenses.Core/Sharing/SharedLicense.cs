@@ -1,5 +1,5 @@
+using ElectronicLicense.Licenses.Lifecycle;
 using System.Text.Json;
-using ElectronicLicense.Licenses.Registry;
 
 namespace ElectronicLicense.Licenses.Sharing;
 

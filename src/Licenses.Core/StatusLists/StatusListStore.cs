@@ -1,6 +1,6 @@
+using ElectronicLicense.Licenses.Lifecycle;
 using System.Security.Cryptography;
 using ElectronicLicense.Licenses.Persistence;
-using ElectronicLicense.Licenses.Registry;
 using Microsoft.EntityFrameworkCore;
 
 namespace ElectronicLicense.Licenses.StatusLists;

@@ -1,3 +1,4 @@
+using ElectronicLicense.Licenses.Lifecycle;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -7,9 +8,7 @@ using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
-using ElectronicLicense.Licenses.Ingest;
 using ElectronicLicense.Licenses.Persistence;
-using ElectronicLicense.Licenses.Registry;
 using ElectronicLicense.Seals.Verification;
 using Microsoft.EntityFrameworkCore;
 
@@ -268,7 +267,7 @@ public sealed partial class VerificationService
         }
 
         var current = facts.Current!;
-        var registeredAs = registered is null ? string.Empty : $" as its {registered.Origin} {registered.Format.ToUpperInvariant()}";
+        var registeredAs = registered is null ? string.Empty : $" as its {registered.Origin.Name()} {registered.Format.Name().ToUpperInvariant()}";
         checks.Add(new RegistryCheck(RegistryCheckIds.Registered, RegistryCheckResult.Passed,
             $"registered{registeredAs}: {typeName} {requested.LicenseId}, version {requested.Version}"));
 
@@ -368,18 +367,8 @@ public sealed partial class VerificationService
         ? "nobody"
         : string.Join(", ", document.Signatures.Select(s => s.Signer is { } subject && CommonName().Match(subject) is { Success: true } m ? m.Groups[1].Value.Trim() : "an unknown signer"));
 
-    private static LicenseStatus EffectiveStatus(LicenseStatus recorded, VersionFacts current, DateTimeOffset now)
-    {
-        if (recorded != LicenseStatus.Valid)
-        {
-            return recorded;
-        }
-
-        var today = DateOnly.FromDateTime(now.ToOffset(SubmissionParser.ChinaOffset).DateTime);
-        return current.ValidUntil < today ? LicenseStatus.Expired
-            : current.ValidFrom > today ? LicenseStatus.NotYetValid
-            : LicenseStatus.Valid;
-    }
+    private static LicenseStatus EffectiveStatus(LicenseStatus recorded, VersionFacts current, DateTimeOffset now) =>
+        License.StatusOn(recorded, current.ValidFrom, current.ValidUntil, License.ChinaDate(now));
 
     internal static string StatusName(LicenseStatus status) => status switch
     {
@@ -393,7 +382,7 @@ public sealed partial class VerificationService
     private static string Day(DateTime utc) => ChinaDay(new DateTimeOffset(utc, TimeSpan.Zero));
 
     private static string ChinaDay(DateTimeOffset? at) =>
-        at is { } value ? value.ToOffset(SubmissionParser.ChinaOffset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "an unrecorded date";
+        at is { } value ? value.ToOffset(License.ChinaOffset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "an unrecorded date";
 
     // One statement: the license row, the requested and current versions, the issuer's name and the last status change.
     // Compiled per service instance, not statically: a compiled query binds to the first model it runs with, and the
@@ -460,8 +449,8 @@ public sealed partial class VerificationService
 
     private sealed class RegisteredDocument
     {
-        public required string Format { get; init; }
-        public required string Origin { get; init; }
+        public required DocumentFormat Format { get; init; }
+        public required DocumentOrigin Origin { get; init; }
         public required string Signers { get; init; }
         public required LicenseId LicenseId { get; init; }
     }

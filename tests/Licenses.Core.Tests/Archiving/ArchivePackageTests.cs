@@ -1,3 +1,4 @@
+using ElectronicLicense.Licenses.Lifecycle;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -7,6 +8,7 @@ using ElectronicLicense.Licenses.Archiving;
 using ElectronicLicense.Licenses.Archiving.BagIt;
 using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Identifiers;
+using ElectronicLicense.Licenses.Registry;
 using ElectronicLicense.Licenses.Tests.Issuance;
 using ElectronicLicense.Licenses.Tests.Samples;
 using ElectronicLicense.Seals.Ofd;
@@ -178,8 +180,8 @@ public sealed class ArchivePackageTests(IssuanceRegistry registry) : IClassFixtu
     {
         var first = await BuildAsync();
         var issuer = await registry.ActAsAsync(first.Id.Issuer.Value, DepartmentRole.Issuer);
-        await registry.Services.GetRequiredService<Registry.LifecycleService>()
-            .ChangeStatusAsync(issuer, first.Id, Registry.LifecycleAction.Revoke, "cancelled", note: null);
+        await registry.Services.GetRequiredService<LifecycleService>()
+            .ChangeStatusAsync(issuer, first.Id, LifecycleAction.Revoke, "cancelled", note: null);
         var other = await BuildAsync();
 
         var content = await Builder.BuildAsync(first.Id);

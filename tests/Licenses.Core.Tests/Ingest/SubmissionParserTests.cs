@@ -1,6 +1,7 @@
 using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Ingest;
+using ElectronicLicense.Licenses.Lifecycle;
 using Newtonsoft.Json.Linq;
 
 namespace ElectronicLicense.Licenses.Tests.Ingest;
@@ -291,7 +292,7 @@ public class SubmissionParserTests
 
         if (accepted)
         {
-            Assert.Equal(format, Submissions.Parse(body).Document!.Format);
+            Assert.Equal(format, Submissions.Parse(body).Document!.Format.Name());
         }
         else
         {

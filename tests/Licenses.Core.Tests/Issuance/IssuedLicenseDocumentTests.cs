@@ -1,3 +1,4 @@
+using ElectronicLicense.Licenses.Lifecycle;
 using System.Diagnostics;
 using System.Formats.Asn1;
 using System.Globalization;
@@ -8,6 +9,7 @@ using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Identifiers;
 using ElectronicLicense.Licenses.Ingest;
 using ElectronicLicense.Licenses.Issuance;
+using ElectronicLicense.Licenses.Registry;
 using ElectronicLicense.Licenses.Sealing;
 using ElectronicLicense.Licenses.Tests.Ingest;
 using ElectronicLicense.Seals.Ofd;
@@ -153,7 +155,7 @@ public class IssuedLicenseDocumentTests(IssuanceRegistry registry) : IClassFixtu
         Assert.Equal(Convert.ToHexStringLower(Sm3.Hash(file)), document.Sm3);
         Assert.Equal(file.Length, document.Length);
         Assert.Empty(document.Signers);
-        Assert.Equal(new Registry.SourceDocumentView(format, document.Sha256, file.Length), version.SourceDocument);
+        Assert.Equal(new SourceDocumentView(format, document.Sha256, file.Length), version.SourceDocument);
         Assert.Equal(file, await registry.ReadObjectAsync(document.Sha256));
     }
 
@@ -245,8 +247,8 @@ public class IssuedLicenseDocumentTests(IssuanceRegistry registry) : IClassFixtu
         // Demo seals are made on first use, outside any write transaction, as the ingest does before storing.
         Assert.Null(await registry.Issuer.NotReadyAsync(type, issuer, registry.Departments, makeDemoSeals: true, CancellationToken.None));
         var records = await registry.Issuer.IssueAsync(type, issuer, registry.Departments, id, dataJson, registry.Clock.GetUtcNow(), LicenseDocumentIssuer.VerificationPayload(id), CancellationToken.None);
-        var record = Assert.Single(records, r => r.Format == "ofd");
-        Assert.Equal("issued", record.Origin);
+        var record = Assert.Single(records, r => r.Format.Name() == "ofd");
+        Assert.Equal("issued", record.Origin.Name());
         return await registry.ReadObjectAsync(record.Sha256);
     }).GetAwaiter().GetResult();
 

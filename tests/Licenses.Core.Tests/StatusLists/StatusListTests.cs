@@ -1,3 +1,4 @@
+using ElectronicLicense.Licenses.Lifecycle;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using ElectronicLicense.Licenses.Catalog;

@@ -1,3 +1,4 @@
+using ElectronicLicense.Licenses.Lifecycle;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -7,7 +8,6 @@ using ElectronicLicense.Licenses.Audit;
 using ElectronicLicense.Licenses.Departments;
 using ElectronicLicense.Licenses.Errors;
 using ElectronicLicense.Licenses.Identifiers;
-using ElectronicLicense.Licenses.Registry;
 using ElectronicLicense.Licenses.Tests.Samples;
 using ElectronicLicense.Licenses.Verification;
 using ElectronicLicense.Seals.Verification;

@@ -46,7 +46,7 @@ internal sealed class LicenseVersionConfiguration : IEntityTypeConfiguration<Lic
         builder.Property(v => v.ChangeReason).HasMaxLength(500);
         builder.Property(v => v.PushedBy).HasMaxLength(18);
         builder.Property(v => v.SourceDocumentSha256).HasMaxLength(64);
-        builder.Property(v => v.SourceDocumentFormat).HasMaxLength(8);
+        builder.Property(v => v.SourceDocumentFormat).HasMaxLength(8).HasConversion(DocumentConverters.Format);
         builder.HasMany(v => v.Documents).WithOne().HasForeignKey(d => d.LicenseVersionRecordId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -9,8 +9,8 @@ internal sealed class LicenseDocumentConfiguration : IEntityTypeConfiguration<Li
     {
         builder.ToTable("license_documents");
         builder.HasKey(d => d.Id);
-        builder.Property(d => d.Format).HasMaxLength(8);
-        builder.Property(d => d.Origin).HasMaxLength(8);
+        builder.Property(d => d.Format).HasMaxLength(8).HasConversion(DocumentConverters.Format);
+        builder.Property(d => d.Origin).HasMaxLength(8).HasConversion(DocumentConverters.Origin);
         builder.Property(d => d.Sha256).HasMaxLength(64);
         builder.Property(d => d.Sm3).HasMaxLength(64);
         builder.Property(d => d.Signers).HasMaxLength(400);

@@ -1,10 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
-using ElectronicLicense.Licenses.Presentation;
+using ElectronicLicense.Licenses.StatusLists;
 using ElectronicLicense.Seals.Pki;
 
-namespace ElectronicLicense.Licenses.StatusLists;
+namespace ElectronicLicense.Licenses.Presentation;
 
 /// <summary>A published status list (<c>GET /api/v1/status-lists/{id}</c>): 2 bits per license version, gzip-compressed, signed.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace ElectronicLicense.Licenses.Registry;
+namespace ElectronicLicense.Licenses.Lifecycle;
 
 /// <summary>Reason codes of status changes, with their Chinese names; lifecycle requests must use one of these.</summary>
 public static class LifecycleReasons

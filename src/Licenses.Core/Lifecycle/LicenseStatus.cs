@@ -1,4 +1,4 @@
-namespace ElectronicLicense.Licenses.Registry;
+namespace ElectronicLicense.Licenses.Lifecycle;
 
 /// <summary>The status of a license as a verifier sees it today.</summary>
 /// <remarks>Valid, Suspended and Revoked are recorded; Expired and NotYetValid are derived from the validity dates.</remarks>
