@@ -91,7 +91,10 @@ internal static class DbCommand
             {
                 context.Output.WriteLine($"database: {status.Provider}");
                 context.Output.WriteLine($"applied:  {List(status.Applied)}");
-                context.Output.WriteLine($"pending:  {List(status.Pending)}{(status.NeedsBaseline ? " (created before migrations: the first is recorded, not run)" : string.Empty)}");
+                var pending = status.NeedsBaseline
+                    ? [status.Pending[0] + " (created before migrations: recorded, not run)", .. status.Pending.Skip(1)]
+                    : status.Pending;
+                context.Output.WriteLine($"pending:  {List(pending)}");
                 if (status.Unknown.Count > 0)
                 {
                     context.Output.WriteLine($"unknown:  {List(status.Unknown)} (applied by a newer build)");

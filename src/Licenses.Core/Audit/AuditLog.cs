@@ -27,7 +27,10 @@ public sealed record AuditEventView(long Index, DateTimeOffset AtUtc, string Lea
 /// <para>Appends are group-committed: callers queue, one writer commits up to <see cref="AuditOptions.MaxBatchSize"/> events in one
 /// transaction (events, readable details, completed subtree heads, and records stored with their event, such as 核验 receipts) and completes each caller with its index once the batch is durable.
 /// A crash loses only uncommitted batches, whose callers never got an answer. Rows are only inserted, never updated or deleted.</para>
-/// <para>One process writes a given database's log (the API); a second writer would collide on leaf indexes and fail its batches.</para>
+/// <para>Services that change the registry write their events to the <see cref="AuditOutbox"/> in their own transaction; each
+/// commit here also claims the outbox's waiting events, appends them first and deletes their rows, in the same transaction.</para>
+/// <para>Several processes may share one database: each commit holds the database's log lock (SQLite's write lock, an
+/// application lock on the servers) and continues from the tree as stored, so every process extends one log.</para>
 /// <para>On start the stored tree is checked cheaply: the last events' leaves against their hashes, the latest tree head's root
 /// against the stored subtrees and its signature.</para>
 /// </remarks>
@@ -60,7 +63,7 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
 
     private sealed record Committed(long Size, byte[] Root);
 
-    /// <summary>An event to append with an optional record stored beside it, or (no event) a record alone, such as a tree head.</summary>
+    /// <summary>An event to append with an optional record stored beside it, (no event) a record alone, such as a tree head, or (neither) a request to append the outbox.</summary>
     private sealed record Pending(AuditEntry? Entry, object? Companion, TaskCompletionSource<AuditedEvent?> Completion);
 
     /// <summary>The tree-head key's public half, PEM SubjectPublicKeyInfo.</summary>
@@ -84,6 +87,17 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(companion);
         return EnqueueAsync(entry, companion, cancellationToken);
     }
+
+    /// <inheritdoc/>
+    public async Task AppendOutboxAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureStartedAsync(cancellationToken);
+        await QueueAsync(new Pending(null, null, new TaskCompletionSource<AuditedEvent?>(TaskCreationOptions.RunContinuationsAsynchronously)), cancellationToken);
+    }
+
+    /// <summary>Loads and checks the stored tree and starts the writer, if not yet done.</summary>
+    /// <exception cref="InvalidOperationException">The stored log was altered or damaged.</exception>
+    internal Task StartAsync(CancellationToken cancellationToken = default) => EnsureStartedAsync(cancellationToken);
 
     private async Task<AuditedEvent> EnqueueAsync(AuditEntry entry, object? companion, CancellationToken cancellationToken)
     {
@@ -256,9 +270,21 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         return MerkleProofBuilder.Fold(parts, await LookupAsync(parts, cancellationToken));
     }
 
-    /// <summary>Stops taking events, commits those queued and stops the tree-head timer.</summary>
+    /// <summary>Appends what waits in the outbox, stops taking events, commits those queued and stops the tree-head timer.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (committed is not null)
+        {
+            try
+            {
+                await AppendOutboxAsync();
+            }
+            catch (Exception)
+            {
+                // Whatever kept them from the log, the rows wait in the outbox for the next start.
+            }
+        }
+
         if (!queue.Writer.TryComplete())
         {
             return;
@@ -387,19 +413,31 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
     private void WriteLoop()
     {
         var batch = new List<Pending>(options.MaxBatchSize);
-        while (queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        var flushes = new List<Pending>();
+        while (flushes.Count > 0 || queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             while (batch.Count < options.MaxBatchSize && queue.Reader.TryRead(out var item))
             {
-                batch.Add(item);
+                (item is { Entry: null, Companion: null } ? flushes : batch).Add(item);
             }
 
             try
             {
-                var stored = CommitAsync(batch).GetAwaiter().GetResult();
+                var (stored, drained) = CommitOrSkipOutboxAsync(batch, drain: flushes.Count > 0, flushes).GetAwaiter().GetResult();
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Completion.TrySetResult(stored[i]);
+                }
+
+                if (drained)
+                {
+                    // The outbox was empty when this commit claimed: every event written before a flush was asked for is in the log.
+                    foreach (var flush in flushes)
+                    {
+                        flush.Completion.TrySetResult(null);
+                    }
+
+                    flushes.Clear();
                 }
             }
             catch (Exception e)
@@ -415,13 +453,38 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task<AuditedEvent?[]> CommitAsync(List<Pending> batch)
+    /// <summary>Commits the batch with the outbox's waiting events; if the outbox cannot be appended, commits the batch alone.</summary>
+    /// <remarks>A broken outbox row must not stop 核验 and reads from being audited: those callers wait on the batch, not on the outbox.</remarks>
+    private async Task<Commit> CommitOrSkipOutboxAsync(List<Pending> batch, bool drain, List<Pending> flushes)
+    {
+        if (!drain)
+        {
+            return await CommitAsync(batch, drain: false);
+        }
+
+        try
+        {
+            return await CommitAsync(batch, drain: true);
+        }
+        catch (Exception e)
+        {
+            foreach (var flush in flushes)
+            {
+                flush.Completion.TrySetException(e);
+            }
+
+            flushes.Clear();
+            return await CommitAsync(batch, drain: false);
+        }
+    }
+
+    private async Task<Commit> CommitAsync(List<Pending> batch, bool drain)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryCommitAsync(batch);
+                return await TryCommitAsync(batch, drain);
             }
             catch (DbException) when (attempt < MaxCommitAttempts)
             {
@@ -445,26 +508,84 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task<AuditedEvent?[]> TryCommitAsync(List<Pending> batch)
+    /// <summary>What one commit stored: an event (or null) per pending item, and whether it took every event the outbox held.</summary>
+    private sealed record Commit(AuditedEvent?[] Stored, bool Drained);
+
+    private async Task<Commit> TryCommitAsync(List<Pending> batch, bool drain)
     {
+        await using var db = await contexts.CreateDbContextAsync();
+        await db.Database.OpenConnectionAsync();
+        var connection = db.Database.GetDbConnection();
+        if (batch.Count == 0 && (!drain || !await AuditOutbox.AnyAsync(connection, CancellationToken.None)))
+        {
+            return new Commit([], Drained: true);
+        }
+
+        if (options.SqliteSynchronousNormal && db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;");
+        }
+
+        // On SQLite this takes the write lock at once (BEGIN IMMEDIATE), so the claim below sees every committed row.
+        await using var transaction = await connection.BeginTransactionAsync();
+        await db.Database.UseTransactionAsync(transaction);
+        await LockLogAsync(db);
+        var storedSize = (await db.AuditEvents.MaxAsync(e => (long?)e.Index) ?? -1) + 1;
+        if (storedSize != frontier.Size)
+        {
+            // Another process appended since this one last did: continue from the tree as stored, never fork it.
+            await LoadFrontierAsync(db, CancellationToken.None);
+        }
+
+        var room = Math.Max(options.MaxBatchSize - batch.Count, 1);
+        var waiting = drain ? await AuditOutbox.ClaimAsync(connection, transaction, ProviderOf(db), room) : [];
+
         var next = frontier.Clone();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var at = DateTimeOffset.FromUnixTimeMilliseconds(now);
-        var events = new List<object?[]>(batch.Count);
+        var events = new List<object?[]>(batch.Count + waiting.Count);
         var details = new List<object?[]>();
-        var nodes = new List<object?[]>(batch.Count * 2);
+        var nodes = new List<object?[]>((batch.Count + waiting.Count) * 2);
+
+        // Outbox events first: their changes committed before anything now queued. Each keeps the time of its change.
+        foreach (var w in waiting)
+        {
+            Add(w.Entry, w.AtUtc);
+        }
+
         var stored = new AuditedEvent?[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            if (batch[i].Entry is not { } entry)
+            if (batch[i].Entry is { } entry)
             {
-                continue;
+                stored[i] = Add(entry, at);
             }
+        }
 
+        await InsertAsync(connection, transaction, "audit_events", ["idx", "at_unix_ms", "leaf", "leaf_hash", "license_id"],
+            [DbType.Int64, DbType.Int64, DbType.Binary, DbType.Binary, DbType.String], events);
+        await InsertAsync(connection, transaction, "audit_details", ["idx", "holder_code", "agent_code", "officer_id"],
+            [DbType.Int64, DbType.String, DbType.String, DbType.String], details);
+        await InsertAsync(connection, transaction, "audit_nodes", ["lvl", "idx", "hash"],
+            [DbType.Int32, DbType.Int64, DbType.Binary], nodes);
+        foreach (var records in batch.Where(p => p.Companion is not null).Select(p => p.Companion!).GroupBy(c => c.GetType()))
+        {
+            await InsertRecordsAsync(db, connection, transaction, records.Key, [.. records]);
+        }
+
+        await AuditOutbox.DeleteAsync(connection, transaction, waiting);
+        await transaction.CommitAsync();
+
+        frontier = next;
+        committed = new Committed(next.Size, next.Root());
+        return new Commit(stored, Drained: drain && waiting.Count < room);
+
+        AuditedEvent Add(AuditEntry entry, DateTimeOffset eventAt)
+        {
             var index = next.Size;
-            var leaf = AuditLeaf.Encode(entry, at, keys.PersonalHash);
+            var leaf = AuditLeaf.Encode(entry, eventAt, keys.PersonalHash);
             var leafHash = MerkleTree.LeafHash(leaf);
-            events.Add([index, now, leaf, leafHash, entry.LicenseId]);
+            events.Add([index, eventAt.ToUnixTimeMilliseconds(), leaf, leafHash, entry.LicenseId]);
             if (entry.HolderCode is not null || entry.AgentCode is not null || entry.OfficerId is not null)
             {
                 details.Add([index, entry.HolderCode, entry.AgentCode, entry.OfficerId]);
@@ -475,37 +596,21 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
                 nodes.Add([level, nodeIndex, hash]);
             }
 
-            stored[i] = new AuditedEvent(index, at, entry, Convert.ToHexStringLower(leafHash));
+            return new AuditedEvent(index, eventAt, entry, Convert.ToHexStringLower(leafHash));
         }
-
-        await using (var db = await contexts.CreateDbContextAsync())
-        {
-            await db.Database.OpenConnectionAsync();
-            var connection = db.Database.GetDbConnection();
-            if (options.SqliteSynchronousNormal && db.Database.IsSqlite())
-            {
-                await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;");
-            }
-
-            await using var transaction = await connection.BeginTransactionAsync();
-            await InsertAsync(connection, transaction, "audit_events", ["idx", "at_unix_ms", "leaf", "leaf_hash", "license_id"],
-                [DbType.Int64, DbType.Int64, DbType.Binary, DbType.Binary, DbType.String], events);
-            await InsertAsync(connection, transaction, "audit_details", ["idx", "holder_code", "agent_code", "officer_id"],
-                [DbType.Int64, DbType.String, DbType.String, DbType.String], details);
-            await InsertAsync(connection, transaction, "audit_nodes", ["lvl", "idx", "hash"],
-                [DbType.Int32, DbType.Int64, DbType.Binary], nodes);
-            foreach (var records in batch.Where(p => p.Companion is not null).Select(p => p.Companion!).GroupBy(c => c.GetType()))
-            {
-                await InsertRecordsAsync(db, connection, transaction, records.Key, [.. records]);
-            }
-
-            await transaction.CommitAsync();
-        }
-
-        frontier = next;
-        committed = new Committed(next.Size, next.Root());
-        return stored;
     }
+
+    /// <summary>Makes this transaction the database's only log writer until it ends, so several processes extend one tree in turn.</summary>
+    /// <remarks>SQLite's write lock (taken by the transaction) already does; the servers get an application lock, released with the transaction.</remarks>
+    private static Task LockLogAsync(RegistryDbContext db) => ProviderOf(db) switch
+    {
+        DatabaseProvider.PostgreSql => db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7308604759157106036)"),
+        DatabaseProvider.SqlServer => db.Database.ExecuteSqlRawAsync("EXEC sp_getapplock @Resource = 'elic.audit_log', @LockMode = 'Exclusive', @LockOwner = 'Transaction'"),
+        _ => Task.CompletedTask,
+    };
+
+    private static DatabaseProvider ProviderOf(RegistryDbContext db) =>
+        db.Database.IsNpgsql() ? DatabaseProvider.PostgreSql : db.Database.IsSqlServer() ? DatabaseProvider.SqlServer : DatabaseProvider.Sqlite;
 
     // Records stored beside their events, as multi-row INSERTs with EF Core's own table, column names and type mappings
     // (a Guid is stored as EF reads it back: TEXT on SQLite, uuid on PostgreSQL). Measured: SaveChanges of a batch's

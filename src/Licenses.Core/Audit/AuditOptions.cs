@@ -9,6 +9,9 @@ public sealed class AuditOptions
     /// <summary>How often a new signed tree head is made when the log grew; default 10 seconds. A request for the latest head always gets a current one.</summary>
     public TimeSpan TreeHeadInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often the API looks for outbox events that no service appended (a crash between commit and append); default 2 seconds.</summary>
+    public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Most events committed in one transaction (group commit); default 4096.</summary>
     public int MaxBatchSize { get; set; } = 4096;
 

@@ -3,6 +3,8 @@ using ElectronicLicense.Licenses.Sealing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ElectronicLicense.Licenses.Audit;
@@ -20,6 +22,11 @@ internal static class AuditServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<AuditOptions>>()));
         services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<AuditLog>());
+        services.AddSingleton<IHostedService>(sp => new AuditOutboxWorker(
+            sp.GetRequiredService<AuditLog>(),
+            sp.GetRequiredService<IOptions<AuditOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<AuditOutboxWorker>>()));
         return services;
     }
 }

@@ -68,7 +68,7 @@ public sealed class IngestService
         var result = prepared.Error is not null
             ? IngestResult.Rejected(prepared.Error)
             : (await StoreAsync(caller, [prepared], cancellationToken))[0];
-        await RecordAsync(caller, [(prepared, result)]);
+        await RecordAsync(caller, [(prepared, result)], anyStored: prepared.Error is null);
         return result.Error is { } error ? throw error : result;
     }
 
@@ -119,42 +119,51 @@ public sealed class IngestService
             results.Add(new BatchLineResult(item.Line, item.Error is { } error ? IngestResult.Rejected(error) : stored[next++]));
         }
 
-        await RecordAsync(caller, chunk.Zip(results, (item, line) => (item, line.Result)).ToList());
+        await RecordAsync(caller, chunk.Zip(results, (item, line) => (item, line.Result)).ToList(), anyStored: valid.Count > 0);
         return results;
     }
 
-    /// <summary>Appends a <c>license.ingest</c> event per pushed license (and <c>license.issue</c> when the registry sealed its documents), rejected ones included.</summary>
+    /// <summary>Audits pushes that were refused before any write; the others were audited in their own transaction.</summary>
     /// <remarks>
-    /// After the commit: the log records what happened, never what was only attempted in a transaction that then rolled back.
-    /// The appends of a chunk share the audit log's group commit, and a caller that disconnects does not cancel them.
+    /// Stored and in-transaction refusals went to the audit outbox with their rows, so the log records what was committed,
+    /// never what only was attempted; appending them now keeps the log current, and a failure there is not the push's:
+    /// the rows wait for the log's next pass. A caller that disconnects cancels neither.
     /// </remarks>
-    private async Task RecordAsync(DepartmentIdentity caller, IReadOnlyList<(Prepared Item, IngestResult Result)> outcomes)
+    private async Task RecordAsync(DepartmentIdentity caller, IReadOnlyList<(Prepared Item, IngestResult Result)> outcomes, bool anyStored)
     {
         if (audit is null || outcomes.Count == 0)
         {
             return;
         }
 
-        var appends = new List<Task>(outcomes.Count * 2);
-        foreach (var (item, result) in outcomes)
-        {
-            var submission = item.Submission;
-            var outcome = result.Error is null ? AuditOutcome.Success : result.Error.Code == RegistryErrorCodes.NotAuthorised ? AuditOutcome.Denied : AuditOutcome.Failed;
-            var entry = caller.Entry(AuditActions.Ingest, outcome) with
-            {
-                HolderCode = submission?.HolderCode,
-                LicenseId = result.LicenseId?.Value,
-                TypeCode = submission?.Type.Code.Value,
-                Detail = result.Error is { } error ? "rejected " + error.Code : Outcome(result.Outcome),
-            };
-            appends.Add(audit.AppendAsync(entry, CancellationToken.None));
-            if (documentIssuer is not null && submission is { Document: null } && result.Outcome is IngestOutcome.Created or IngestOutcome.NewVersion)
-            {
-                appends.Add(audit.AppendAsync(entry with { Action = AuditActions.Issue, Detail = "sealed ofd pdf" }, CancellationToken.None));
-            }
-        }
-
+        var appends = outcomes.Where(o => o.Item.Error is not null)
+            .SelectMany(o => Entries(caller, o.Item, o.Result))
+            .Select(entry => audit.AppendAsync(entry, CancellationToken.None))
+            .ToList();
         await Task.WhenAll(appends);
+        if (anyStored)
+        {
+            await AuditOutbox.AppendCommittedAsync(audit);
+        }
+    }
+
+    /// <summary>A <c>license.ingest</c> event per pushed license (and <c>license.issue</c> when the registry sealed its documents), rejected ones included.</summary>
+    private IEnumerable<AuditEntry> Entries(DepartmentIdentity caller, Prepared item, IngestResult result)
+    {
+        var submission = item.Submission;
+        var outcome = result.Error is null ? AuditOutcome.Success : result.Error.Code == RegistryErrorCodes.NotAuthorised ? AuditOutcome.Denied : AuditOutcome.Failed;
+        var entry = caller.Entry(AuditActions.Ingest, outcome) with
+        {
+            HolderCode = submission?.HolderCode,
+            LicenseId = result.LicenseId?.Value,
+            TypeCode = submission?.Type.Code.Value,
+            Detail = result.Error is { } error ? "rejected " + error.Code : Outcome(result.Outcome),
+        };
+        yield return entry;
+        if (documentIssuer is not null && submission is { Document: null } && result.Outcome is IngestOutcome.Created or IngestOutcome.NewVersion)
+        {
+            yield return entry with { Action = AuditActions.Issue, Detail = "sealed ofd pdf" };
+        }
     }
 
     private static string Outcome(IngestOutcome outcome) => outcome switch
@@ -329,6 +338,18 @@ public sealed class IngestService
         {
             // 办结即归档: the package is queued in this transaction, so no stored version can miss its archive.
             db.ArchiveOutbox.AddRange(fresh.Select(f => Archiving.ArchiveQueue.Entry(f.Version.LicenseId.ToString(), Archiving.ArchiveQueue.Issued, string.Empty, now)));
+        }
+
+        if (audit is not null)
+        {
+            // The events go with the rows they record: both are committed, or neither.
+            for (var i = 0; i < items.Count; i++)
+            {
+                foreach (var entry in Entries(caller, items[i], results[i]))
+                {
+                    AuditOutbox.Add(db, entry, now);
+                }
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);

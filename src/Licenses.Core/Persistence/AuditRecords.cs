@@ -1,6 +1,6 @@
 namespace ElectronicLicense.Licenses.Persistence;
 
-// The audit log's storage (用证留痕). Rows are only ever inserted: never updated, never deleted.
+// The audit log's storage (用证留痕). Rows of the log are only ever inserted: never updated, never deleted.
 
 /// <summary>One leaf of the Merkle log: the canonical event bytes (personal fields as salted hashes only) and their RFC 9162 leaf hash.</summary>
 internal sealed class AuditEventRecord
@@ -41,4 +41,17 @@ internal sealed class AuditTreeHeadRecord
     public required byte[] RootHash { get; set; }
     public required string KeyId { get; set; }
     public required byte[] Signature { get; set; }
+}
+
+/// <summary>An event written in the transaction of the change it records, waiting for the log to append it (the outbox).</summary>
+/// <remarks>The one audit table whose rows are deleted: each row goes in the same transaction that appends its event.</remarks>
+internal sealed class AuditOutboxRecord
+{
+    public long Id { get; set; }
+
+    /// <summary>When the change happened, Unix milliseconds; the event's time in the log.</summary>
+    public long AtUnixMs { get; set; }
+
+    /// <summary>The audit entry as JSON, personal fields included (they leave with the row).</summary>
+    public required string Entry { get; set; }
 }

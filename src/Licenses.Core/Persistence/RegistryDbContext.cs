@@ -21,6 +21,7 @@ internal sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> opti
     public DbSet<AuditDetailRecord> AuditDetails => Set<AuditDetailRecord>();
     public DbSet<AuditNodeRecord> AuditNodes => Set<AuditNodeRecord>();
     public DbSet<AuditTreeHeadRecord> AuditTreeHeads => Set<AuditTreeHeadRecord>();
+    public DbSet<AuditOutboxRecord> AuditOutbox => Set<AuditOutboxRecord>();
     public DbSet<StatusListRecord> StatusLists => Set<StatusListRecord>();
     public DbSet<StatusListEntryRecord> StatusListEntries => Set<StatusListEntryRecord>();
     public DbSet<ArchiveOutboxRecord> ArchiveOutbox => Set<ArchiveOutboxRecord>();

@@ -69,7 +69,12 @@ public sealed class LifecycleService
         var decision = license.ChangeStatus(action, reasonCode, note, caller.Code, now);
         if (decision.IsRefused)
         {
-            await RecordAsync(caller, record, id, AuditOutcome.Failed, $"{decision.From} -> {decision.To} refused ({reasonCode})".ToLowerInvariant());
+            if (audit is not null)
+            {
+                // Nothing is written, so nothing to commit with: appended directly.
+                await audit.AppendAsync(Entry(caller, record, id, AuditOutcome.Failed, $"{decision.From} -> {decision.To} refused ({reasonCode})".ToLowerInvariant()), CancellationToken.None);
+            }
+
             throw decision.Refusal;
         }
 
@@ -80,20 +85,23 @@ public sealed class LifecycleService
             await statusLists.RefreshAsync(db, record, now, cancellationToken);
         }
 
+        if (audit is not null)
+        {
+            // In the change's own transaction: the log can never miss a status change, nor record one that rolled back.
+            AuditOutbox.Add(db, Entry(caller, record, id, AuditOutcome.Success, $"{decision.From} -> {decision.To} ({reasonCode})".ToLowerInvariant()), now);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
-        await RecordAsync(caller, record, id, AuditOutcome.Success, $"{decision.From} -> {decision.To} ({reasonCode})".ToLowerInvariant());
+        await AuditOutbox.AppendCommittedAsync(audit);
         return queries.ToView(record, id);
     }
 
-    // After the commit, and not cancelled by a departing caller: the change happened and the log must say so.
-    private Task RecordAsync(DepartmentIdentity caller, LicenseRecord license, LicenseId id, AuditOutcome outcome, string detail) =>
-        audit is null
-            ? Task.CompletedTask
-            : audit.AppendAsync(caller.Entry(AuditActions.StatusChange, outcome) with
-            {
-                HolderCode = license.HolderCode,
-                LicenseId = id.Value,
-                TypeCode = license.TypeCode.Value,
-                Detail = detail,
-            }, CancellationToken.None);
+    private static AuditEntry Entry(DepartmentIdentity caller, LicenseRecord license, LicenseId id, AuditOutcome outcome, string detail) =>
+        caller.Entry(AuditActions.StatusChange, outcome) with
+        {
+            HolderCode = license.HolderCode,
+            LicenseId = id.Value,
+            TypeCode = license.TypeCode.Value,
+            Detail = detail,
+        };
 }

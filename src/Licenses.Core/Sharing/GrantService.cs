@@ -58,14 +58,16 @@ public sealed class GrantService
             MaxUses = valid.MaxUses,
             CreatedAtUtc = now.UtcDateTime,
         };
+        var grant = ToGrant(record, now);
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
+            // The grant and its event are committed together.
             db.Grants.Add(record);
+            AuditOutbox.Add(db, HolderEvent(AuditActions.GrantCreate, AuditOutcome.Success, holder, grant), now.UtcDateTime);
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        var grant = ToGrant(record, now);
-        await audit.AppendAsync(HolderEvent(AuditActions.GrantCreate, AuditOutcome.Success, holder, grant), cancellationToken);
+        await AuditOutbox.AppendCommittedAsync(audit);
         return grant;
     }
 
@@ -96,9 +98,10 @@ public sealed class GrantService
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var record = await FindOwnAsync(db, holder, id, cancellationToken);
         record.RevokedAtUtc ??= now.UtcDateTime;
-        await db.SaveChangesAsync(cancellationToken);
         var grant = ToGrant(record, now);
-        await audit.AppendAsync(HolderEvent(AuditActions.GrantRevoke, AuditOutcome.Success, holder, grant), cancellationToken);
+        AuditOutbox.Add(db, HolderEvent(AuditActions.GrantRevoke, AuditOutcome.Success, holder, grant), now.UtcDateTime);
+        await db.SaveChangesAsync(cancellationToken);
+        await AuditOutbox.AppendCommittedAsync(audit);
         return grant;
     }
 

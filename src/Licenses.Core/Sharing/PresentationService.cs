@@ -78,10 +78,11 @@ public sealed class PresentationService
                 CreatedAtUtc = now.UtcDateTime,
                 ExpiresAtUtc = expires.UtcDateTime,
             });
+            AuditOutbox.Add(db, entry, now.UtcDateTime);
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        await audit.AppendAsync(entry, cancellationToken);
+        await AuditOutbox.AppendCommittedAsync(audit);
         return new Presentation(code, view.CurrentId.Value, expires);
     }
 
@@ -109,10 +110,21 @@ public sealed class PresentationService
             throw new RegistryException(RegistryErrorCodes.NotAuthorised, "Only verifier credentials redeem 亮证 codes.");
         }
 
-        // Conditional UPDATE: of two concurrent redemptions exactly one changes the row.
+        var (view, type, _) = await sharing.LoadAsync(LicenseId.Parse(record.LicenseId), cancellationToken);
+        var (fields, masked) = view is null || type is null ? default : FieldProjection.PublicView(SharingService.Current(view).Data, type);
+
+        // Conditional UPDATE: of two concurrent redemptions exactly one changes the row; the redemption and its event commit together.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var redeemed = await db.Presentations
             .Where(p => p.CodeHash == hash && p.RedeemedAtUtc == null && p.ExpiresAtUtc > now)
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.RedeemedAtUtc, now).SetProperty(p => p.RedeemedBy, caller.Code.Value), cancellationToken);
+        if (redeemed == 1 && view is not null && type is not null)
+        {
+            AuditOutbox.Add(db, entry with { Outcome = AuditOutcome.Success, TypeCode = type.Code.Value, Fields = fields!.Keys.ToArray(), Detail = "presentation" }, now);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
         if (redeemed == 0)
         {
             var why = record.RedeemedAtUtc is not null || record.ExpiresAtUtc > now ? "redeemed" : "expired";
@@ -122,15 +134,13 @@ public sealed class PresentationService
                 : "This 亮证 code has expired: ask the holder for a new one.");
         }
 
-        var (view, type, _) = await sharing.LoadAsync(LicenseId.Parse(record.LicenseId), cancellationToken);
         if (view is null || type is null)
         {
             throw new RegistryException(RegistryErrorCodes.LicenseNotFound, "The license of this code is no longer in the registry.");
         }
 
-        var (fields, masked) = FieldProjection.PublicView(SharingService.Current(view).Data, type);
-        await audit.AppendAsync(entry with { Outcome = AuditOutcome.Success, TypeCode = type.Code.Value, Fields = fields.Keys.ToArray(), Detail = "presentation" }, cancellationToken);
-        return new SharedLicense(view.CurrentId.Value, type.Code.Value, type.Name, view.Status, fields, masked, AccessBasis.Presentation, null);
+        await AuditOutbox.AppendCommittedAsync(audit);
+        return new SharedLicense(view.CurrentId.Value, type.Code.Value, type.Name, view.Status, fields!, masked!, AccessBasis.Presentation, null);
     }
 
     internal static string Hash(string code) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(code)));

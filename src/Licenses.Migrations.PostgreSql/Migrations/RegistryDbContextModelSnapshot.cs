@@ -269,6 +269,29 @@ namespace ElectronicLicense.Licenses.Migrations.PostgreSql.Migrations
                     b.ToTable("audit_nodes", (string)null);
                 });
 
+            modelBuilder.Entity("ElectronicLicense.Licenses.Persistence.AuditOutboxRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AtUnixMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at_unix_ms");
+
+                    b.Property<string>("Entry")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("entry");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("audit_outbox", (string)null);
+                });
+
             modelBuilder.Entity("ElectronicLicense.Licenses.Persistence.AuditTreeHeadRecord", b =>
                 {
                     b.Property<long>("TreeSize")

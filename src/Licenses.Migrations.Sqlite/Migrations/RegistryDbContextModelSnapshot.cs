@@ -260,6 +260,27 @@ namespace ElectronicLicense.Licenses.Migrations.Sqlite.Migrations
                     b.ToTable("audit_nodes", (string)null);
                 });
 
+            modelBuilder.Entity("ElectronicLicense.Licenses.Persistence.AuditOutboxRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AtUnixMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at_unix_ms");
+
+                    b.Property<string>("Entry")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("entry");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("audit_outbox", (string)null);
+                });
+
             modelBuilder.Entity("ElectronicLicense.Licenses.Persistence.AuditTreeHeadRecord", b =>
                 {
                     b.Property<long>("TreeSize")

@@ -63,3 +63,15 @@ internal sealed class AuditTreeHeadConfiguration : IEntityTypeConfiguration<Audi
         builder.Property(e => e.Signature).HasColumnName("signature").HasMaxLength(128);
     }
 }
+
+internal sealed class AuditOutboxConfiguration : IEntityTypeConfiguration<AuditOutboxRecord>
+{
+    public void Configure(EntityTypeBuilder<AuditOutboxRecord> builder)
+    {
+        builder.ToTable("audit_outbox");
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Id).HasColumnName("id").ValueGeneratedOnAdd();
+        builder.Property(e => e.AtUnixMs).HasColumnName("at_unix_ms");
+        builder.Property(e => e.Entry).HasColumnName("entry");
+    }
+}
