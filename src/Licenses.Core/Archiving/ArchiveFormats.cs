@@ -45,6 +45,17 @@ internal static class ArchiveFormats
         _ => format.ToString().ToUpperInvariant(),
     };
 
+    /// <summary>A format as a check's reason names it.</summary>
+    public static string Describe(ArchiveFileFormat format) => format switch
+    {
+        ArchiveFileFormat.Ofd => "OFD",
+        ArchiveFileFormat.Pdf => "PDF",
+        ArchiveFileFormat.Xml => "XML",
+        ArchiveFileFormat.Json => "JSON",
+        ArchiveFileFormat.Pem => "a PEM certificate",
+        _ => "of no recognised format",
+    };
+
     /// <summary>Identifies <paramref name="bytes"/> as one of the formats a package holds, or Unknown.</summary>
     public static ArchiveFileFormat Identify(ReadOnlyMemory<byte> bytes, ArchiveFileFormat expected)
     {
