@@ -488,13 +488,8 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
             }
             catch (DbException) when (attempt < MaxCommitAttempts)
             {
-                // Another registry instance on the same database appended first (its leaf indexes collide with ours):
-                // continue from the tree as stored, so every instance extends one log and none forks it.
-                await using var db = await contexts.CreateDbContextAsync();
-                await LoadFrontierAsync(db, CancellationToken.None);
-                committed = new Committed(frontier.Size, frontier.Root());
-
-                // A head this instance signed may name a size the other instance has signed too (one row per size): it
+                // Each attempt continues from the tree as stored (read under the log lock), so leaves never collide; a tree head
+                // can: a head this instance signed may name a size another instance has signed too (one row per size). It
                 // is a head of an older prefix now, so it is not stored; its signature stays valid for whoever holds it.
                 for (var i = batch.Count - 1; i >= 0; i--)
                 {
@@ -538,7 +533,7 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         }
 
         var room = Math.Max(options.MaxBatchSize - batch.Count, 1);
-        var waiting = drain ? await AuditOutbox.ClaimAsync(connection, transaction, ProviderOf(db), room) : [];
+        var waiting = drain ? await AuditOutbox.ClaimAsync(connection, transaction, RegistryDatabase.ProviderOf(db.Database), room) : [];
 
         var next = frontier.Clone();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -602,15 +597,12 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
 
     /// <summary>Makes this transaction the database's only log writer until it ends, so several processes extend one tree in turn.</summary>
     /// <remarks>SQLite's write lock (taken by the transaction) already does; the servers get an application lock, released with the transaction.</remarks>
-    private static Task LockLogAsync(RegistryDbContext db) => ProviderOf(db) switch
+    private static Task LockLogAsync(RegistryDbContext db) => RegistryDatabase.ProviderOf(db.Database) switch
     {
         DatabaseProvider.PostgreSql => db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7308604759157106036)"),
         DatabaseProvider.SqlServer => db.Database.ExecuteSqlRawAsync("EXEC sp_getapplock @Resource = 'elic.audit_log', @LockMode = 'Exclusive', @LockOwner = 'Transaction'"),
         _ => Task.CompletedTask,
     };
-
-    private static DatabaseProvider ProviderOf(RegistryDbContext db) =>
-        db.Database.IsNpgsql() ? DatabaseProvider.PostgreSql : db.Database.IsSqlServer() ? DatabaseProvider.SqlServer : DatabaseProvider.Sqlite;
 
     // Records stored beside their events, as multi-row INSERTs with EF Core's own table, column names and type mappings
     // (a Guid is stored as EF reads it back: TEXT on SQLite, uuid on PostgreSQL). Measured: SaveChanges of a batch's

@@ -30,6 +30,13 @@ internal static class RegistryDatabase
         _ => throw new InvalidOperationException($"Storage:Provider must be sqlite, postgresql or sqlserver, got '{value}'."),
     };
 
+    /// <summary>The provider a context runs on.</summary>
+    public static DatabaseProvider ProviderOf(Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade database) =>
+        database.IsSqlite() ? DatabaseProvider.Sqlite
+        : database.IsNpgsql() ? DatabaseProvider.PostgreSql
+        : database.IsSqlServer() ? DatabaseProvider.SqlServer
+        : throw new InvalidOperationException($"unsupported database provider {database.ProviderName}");
+
     public static string MigrationsAssembly(DatabaseProvider provider) => provider switch
     {
         DatabaseProvider.Sqlite => "ElectronicLicense.Licenses.Migrations.Sqlite",

@@ -132,7 +132,7 @@ public sealed class RegistrySchema
     private static async Task<SchemaStatus> StatusAsync(RegistryDbContext db, CancellationToken cancellationToken)
     {
         var known = db.Database.GetMigrations().ToArray();
-        var provider = RegistryDatabase.ParseProvider(ProviderName(db));
+        var provider = RegistryDatabase.ProviderOf(db.Database);
         var history = db.GetService<IHistoryRepository>();
         // Not IHistoryRepository.ExistsAsync: Npgsql's always answers true (it cannot know the search_path), so ask the table itself.
         if (!await TableExistsAsync(db, HistoryRepository.DefaultTableName, cancellationToken))
@@ -144,10 +144,6 @@ public sealed class RegistrySchema
         var applied = (await history.GetAppliedMigrationsAsync(cancellationToken)).Select(m => m.MigrationId).ToArray();
         return new SchemaStatus(provider, applied, known.Except(applied, StringComparer.Ordinal).ToArray(), applied.Except(known, StringComparer.Ordinal).ToArray(), false);
     }
-
-    private static string ProviderName(RegistryDbContext db) =>
-        db.Database.IsSqlite() ? "sqlite" : db.Database.IsNpgsql() ? "postgresql" : db.Database.IsSqlServer() ? "sqlserver"
-        : throw new InvalidOperationException($"unsupported database provider {db.Database.ProviderName}");
 
     /// <summary>The EF Core version written into the history table beside each migration, as its own migrator does.</summary>
     private static string ProductVersion => typeof(DbContext).Assembly
