@@ -18,7 +18,8 @@ internal sealed class OfdFileSet
 
     public bool ContainsFolder(string folder) => package.Names.Any(n => n.StartsWith(folder, StringComparison.Ordinal));
 
-    public byte[] Get(string path) => package.GetEntry(path).ToArray();
+    /// <summary>The bytes of a file, without a copy.</summary>
+    public ReadOnlyMemory<byte> Get(string path) => package.GetEntry(path);
 
     public void Set(string path, byte[] bytes)
     {
@@ -27,6 +28,11 @@ internal sealed class OfdFileSet
     }
 
     /// <summary>The SM3 of a file, computed once while the file is unchanged.</summary>
+    /// <remarks>
+    /// Verification checks each signature's references against these digests: a file that several signatures cover is
+    /// hashed once per document, and every signature compares its own CheckValue with it. SM3 is the only digest accepted
+    /// for references (and for dataHash), so one digest per file is kept.
+    /// </remarks>
     public byte[] Sm3Of(string path)
     {
         if (!digests.TryGetValue(path, out var digest))

@@ -267,6 +267,7 @@ public sealed class OfdPackage
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var folded = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         long total = 0;
+        var chunk = new byte[81920];
         foreach (var entry in zip.Entries)
         {
             var name = entry.FullName;
@@ -305,7 +306,7 @@ public sealed class OfdPackage
                 continue;
             }
 
-            if (!TryInflate(entry, limits, limits.MaxTotalUncompressedBytes - total, out var content, out error))
+            if (!TryInflate(entry, limits, limits.MaxTotalUncompressedBytes - total, chunk, out var content, out error))
             {
                 return false;
             }
@@ -319,7 +320,7 @@ public sealed class OfdPackage
         return true;
     }
 
-    private static bool TryInflate(ZipArchiveEntry entry, OfdReadLimits limits, long remainingTotal, out byte[] content, [NotNullWhen(false)] out string? error)
+    private static bool TryInflate(ZipArchiveEntry entry, OfdReadLimits limits, long remainingTotal, byte[] chunk, out byte[] content, [NotNullWhen(false)] out string? error)
     {
         content = [];
 
@@ -327,7 +328,6 @@ public sealed class OfdPackage
         var ratioCap = Math.Max(limits.CompressionRatioGraceBytes, entry.CompressedLength * limits.MaxCompressionRatio);
         var cap = Math.Min(Math.Min(limits.MaxEntryBytes, remainingTotal), ratioCap);
         using var output = new MemoryStream((int)Math.Clamp(entry.Length, 0, Math.Min(cap, 1024 * 1024)));
-        var chunk = new byte[81920];
         try
         {
             using var stream = entry.Open();
@@ -364,7 +364,9 @@ public sealed class OfdPackage
             return false;
         }
 
-        content = output.ToArray();
+        // The stream was sized to the declared length (checked above), so its buffer is usually the content exactly; a second
+        // copy of each large entry would go to the large object heap.
+        content = output.Capacity == output.Length ? output.GetBuffer() : output.ToArray();
         if (ZipCrc32.Compute(content) != entry.Crc32)
         {
             error = $"Entry '{entry.FullName}' is damaged: its CRC-32 does not match its content (or its declared size is wrong).";

@@ -176,11 +176,10 @@ public static class OfdVerifier
         }
 
         CheckReferences(files, folder, xml, checks, coveredByAny, signaturesPath, ref coverage);
-        var signatureBytes = files.Get(signaturePath);
         var signedValue = files.Get(signedValuePath);
         if (string.Equals(entry.Type, "Sign", StringComparison.OrdinalIgnoreCase))
         {
-            VerifyBareSignature(signatureBytes, signedValue, xml, options, checks, ref signer, ref time);
+            VerifyBareSignature(files.Get(signaturePath), signedValue, xml, options, checks, ref signer, ref time);
             return Report();
         }
 
@@ -200,8 +199,9 @@ public static class OfdVerifier
 
         checks.Add(new CheckResult("ses-signature", CheckOutcome.Passed, $"GB/T 38540 SES_Signature version {ses.Version}"));
 
-        // GB/T 38540 7.2: dataHash is the SM3 of the signature file named by propertyInfo.
-        checks.Add(ses.DataHash.Span.SequenceEqual(Sm3.Hash(signatureBytes))
+        // GB/T 38540 7.2: dataHash is the SM3 of the signature file named by propertyInfo. Later signatures cover this file
+        // too, so its digest is the one their references are checked against.
+        checks.Add(ses.DataHash.Span.SequenceEqual(files.Sm3Of(signaturePath))
             ? new CheckResult("data-hash", CheckOutcome.Passed, "TBS_Sign.dataHash equals the SM3 of Signature.xml")
             : new CheckResult("data-hash", CheckOutcome.Failed, "TBS_Sign.dataHash differs from the SM3 of Signature.xml: the signature file was changed", SubIndication.HashFailure));
         checks.Add(OfdPath.TryResolve(string.Empty, ses.PropertyInfo, out var propertyPath) && propertyPath == signaturePath
@@ -279,8 +279,8 @@ public static class OfdVerifier
     }
 
     private static void VerifyBareSignature(
-        byte[] signatureXml,
-        byte[] signedValue,
+        ReadOnlyMemory<byte> signatureXml,
+        ReadOnlyMemory<byte> signedValue,
         OfdSignatureXml.SignatureFile xml,
         OfdVerificationOptions options,
         List<CheckResult> checks,
@@ -294,7 +294,7 @@ public static class OfdVerifier
         }
 
         var method = xml.SignatureMethod ?? Oids.Sm2WithSm3;
-        var match = options.KnownSignerCertificates.FirstOrDefault(c => SignatureVerifier.Verify(c, method, signatureXml, signedValue));
+        var match = options.KnownSignerCertificates.FirstOrDefault(c => SignatureVerifier.Verify(c, method, signatureXml.Span, signedValue.Span));
         if (match is null)
         {
             checks.Add(options.KnownSignerCertificates.Count == 0
@@ -327,7 +327,7 @@ public static class OfdVerifier
         if (xml.SealLoc is not null)
         {
             checks.Add(OfdPath.TryResolve(folder, xml.SealLoc, out var sealPath) && files.Contains(sealPath)
-                && files.Get(sealPath).AsSpan().SequenceEqual(seal.Encoded.Span)
+                && files.Get(sealPath).Span.SequenceEqual(seal.Encoded.Span)
                 ? new CheckResult("seal-file", CheckOutcome.Passed, "the seal file equals the seal inside the signature")
                 : new CheckResult("seal-file", CheckOutcome.Failed, $"the seal file {xml.SealLoc} differs from the seal inside the signature", SubIndication.HashFailure));
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Org.BouncyCastle.Crypto.Digests;
 
 namespace ElectronicLicense.Seals.Pki;
@@ -8,13 +9,29 @@ public static class Sm3
     /// <summary>Length of an SM3 digest in bytes.</summary>
     public const int DigestLength = 32;
 
+    private const int ChunkBytes = 16 * 1024;
+
     /// <summary>Hashes <paramref name="data"/>.</summary>
     public static byte[] Hash(ReadOnlySpan<byte> data)
     {
         var digest = new SM3Digest();
-        // BouncyCastle 1.8 has no span overloads; one copy is cheap next to the hash itself.
-        var bytes = data.ToArray();
-        digest.BlockUpdate(bytes, 0, bytes.Length);
+        // BouncyCastle 1.8 has no span overloads. A copy of the whole input would put every large file on the large object
+        // heap, and verification into frequent gen 2 collections; a pooled chunk does not.
+        var chunk = ArrayPool<byte>.Shared.Rent(Math.Min(ChunkBytes, data.Length));
+        try
+        {
+            for (var at = 0; at < data.Length; at += ChunkBytes)
+            {
+                var part = data.Slice(at, Math.Min(ChunkBytes, data.Length - at));
+                part.CopyTo(chunk);
+                digest.BlockUpdate(chunk, 0, part.Length);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
         var result = new byte[DigestLength];
         digest.DoFinal(result, 0);
         return result;
