@@ -64,6 +64,19 @@ public static class RegistryServiceCollectionExtensions
             sp.GetRequiredService<SealRegistry>(),
             sp.GetRequiredService<RegistryKeys>(),
             sp.GetRequiredService<IObjectStore>()));
+        services.AddSingleton(sp => new DocumentIssuance(
+            Contexts(sp),
+            sp.GetRequiredService<LicenseDocumentIssuer>(),
+            sp.GetRequiredService<LicenseCatalog>(),
+            sp.GetRequiredService<DepartmentDirectory>(),
+            new DocumentJobs(Contexts(sp), Clock(sp)),
+            Clock(sp),
+            sp.GetRequiredService<IAuditTrail>(),
+            sp.GetRequiredService<IOptions<Archiving.ArchiveOptions>>().Value.ArchiveOnIssue));
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => new DocumentIssuanceWorker(
+            sp.GetRequiredService<DocumentIssuance>(),
+            sp.GetRequiredService<IOptions<IssuanceOptions>>().Value,
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DocumentIssuanceWorker>>()));
         services.AddSingleton(sp => new IngestService(
             Contexts(sp),
             sp.GetRequiredService<LicenseCatalog>(),
@@ -73,6 +86,7 @@ public static class RegistryServiceCollectionExtensions
             sp.GetRequiredService<LicenseDocumentIssuer>(),
             sp.GetRequiredService<DepartmentDirectory>(),
             sp.GetRequiredService<OfflinePayloadIssuer>(),
+            sp.GetRequiredService<DocumentIssuance>(),
             sp.GetRequiredService<IAuditTrail>(),
             sp.GetRequiredService<IOptions<Archiving.ArchiveOptions>>().Value.ArchiveOnIssue));
         services.AddLicenseVerification(configuration);

@@ -6,10 +6,11 @@ using ElectronicLicense.Licenses.Registry;
 namespace ElectronicLicense.Api.Licenses;
 
 /// <summary>Response of a single push.</summary>
-internal sealed record IngestResponse(string Outcome, string LicenseId, int Version, string ContentSha256, DateTime StoredAt)
+// Documents: "attached" (verifiable by file now), "pending" (being sealed; verifiable by id meanwhile) or "none".
+internal sealed record IngestResponse(string Outcome, string LicenseId, int Version, string ContentSha256, DateTime StoredAt, string Documents)
 {
     public static IngestResponse From(IngestResult result) => new(
-        Names.Of(result.Outcome), result.LicenseId!.Value, result.Version!.Value, result.ContentSha256!, result.StoredAtUtc!.Value);
+        Names.Of(result.Outcome), result.LicenseId!.Value, result.Version!.Value, result.ContentSha256!, result.StoredAtUtc!.Value, Names.Of(result.Documents));
 }
 
 /// <summary>Body of revoke / suspend / resume.</summary>
@@ -88,6 +89,13 @@ internal static class Names
         IngestOutcome.NewVersion => "new-version",
         IngestOutcome.Unchanged => "unchanged",
         _ => "rejected",
+    };
+
+    public static string Of(DocumentsState documents) => documents switch
+    {
+        DocumentsState.Attached => "attached",
+        DocumentsState.Pending => "pending",
+        _ => "none",
     };
 
     public static string Of(LicenseStatus status) => status switch

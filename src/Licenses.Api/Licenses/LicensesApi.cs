@@ -64,7 +64,7 @@ internal static class LicensesApi
                 counts[outcome]++;
                 object line = item.Result.Error is { } error
                     ? new BatchRejected(item.Line, outcome, ProblemResults.From(error))
-                    : new BatchAccepted(item.Line, outcome, item.Result.LicenseId!.Value, item.Result.Version!.Value, item.Result.ContentSha256!);
+                    : new BatchAccepted(item.Line, outcome, item.Result.LicenseId!.Value, item.Result.Version!.Value, item.Result.ContentSha256!, Names.Of(item.Result.Documents));
                 await WriteLineAsync(context, line, serializer, cancellationToken);
             }
 
@@ -148,7 +148,8 @@ internal static class LicensesApi
             ? parsed
             : throw new RegistryException(RegistryErrorCodes.LicenseNotFound, "Not a 证照标识: " + reason);
 
-    private sealed record BatchAccepted(int Line, string Outcome, string LicenseId, int Version, string ContentSha256);
+    // Documents: "pending" while the registry seals them in the background (verifiable by id meanwhile), "attached" for a pushed file.
+    private sealed record BatchAccepted(int Line, string Outcome, string LicenseId, int Version, string ContentSha256, string Documents);
 
     private sealed record BatchRejected(int Line, string Outcome, Microsoft.AspNetCore.Mvc.ProblemDetails Problem);
 

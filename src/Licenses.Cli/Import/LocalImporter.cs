@@ -76,15 +76,51 @@ internal sealed class LocalImporter : IImporter
     public async IAsyncEnumerable<ImportedLine> ImportAsync(Stream ndjson, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var ingest = services.GetRequiredService<IngestService>();
-        await using var results = ingest.IngestBatchAsync(caller, ndjson, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (await MoveNextAsync(results))
+        var issuance = services.GetRequiredService<DocumentIssuance>();
+
+        // No API worker runs here: the documents of stored licenses are sealed alongside the import, and the import
+        // ends when they are (a job that fails stays queued for the API's worker).
+        using var imported = new CancellationTokenSource();
+        var sealing = SealWhileImportingAsync(issuance, imported.Token, cancellationToken);
+        await using (var results = ingest.IngestBatchAsync(caller, ndjson, cancellationToken).GetAsyncEnumerator(cancellationToken))
         {
-            var item = results.Current;
-            var result = item.Result;
-            yield return result.Error is { } error
-                ? new ImportedLine(item.Line, Outcomes.Rejected, new Rejection(
-                    item.Line, error.Code, error.Message, error.Errors.Select(f => new RejectedField(f.Pointer, f.Message)).ToArray()))
-                : new ImportedLine(item.Line, Name(result.Outcome), null);
+            while (await MoveNextAsync(results))
+            {
+                var item = results.Current;
+                var result = item.Result;
+                yield return result.Error is { } error
+                    ? new ImportedLine(item.Line, Outcomes.Rejected, new Rejection(
+                        item.Line, error.Code, error.Message, error.Errors.Select(f => new RejectedField(f.Pointer, f.Message)).ToArray()))
+                    : new ImportedLine(item.Line, Name(result.Outcome), null);
+            }
+        }
+
+        await imported.CancelAsync();
+        await sealing;
+    }
+
+    private static async Task SealWhileImportingAsync(DocumentIssuance issuance, CancellationToken importDone, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var finished = importDone.IsCancellationRequested;
+            var issued = await issuance.IssuePendingAsync(cancellationToken);
+            if (finished)
+            {
+                return;
+            }
+
+            if (issued == 0)
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), importDone);
+                }
+                catch (OperationCanceledException) when (importDone.IsCancellationRequested)
+                {
+                    // The import is done: one last pass takes what its last chunk queued.
+                }
+            }
         }
     }
 

@@ -35,7 +35,23 @@ public sealed record IngestResult(
     /// <summary>The stored version number.</summary>
     public int? Version => LicenseId?.Version;
 
+    /// <summary>Where the version's documents stand: verifiable by id from the commit on, by file once they are attached.</summary>
+    public DocumentsState Documents { get; init; }
+
     internal static IngestResult Rejected(RegistryException error) => new(IngestOutcome.Rejected, null, null, null, error);
+}
+
+/// <summary>Where a stored version's documents (its sealed OFD and PDF, or the file pushed with it) stand.</summary>
+public enum DocumentsState
+{
+    /// <summary>The version has no documents and none are coming (a data-only registry), or it was rejected.</summary>
+    None,
+
+    /// <summary>The documents are stored and attached: the version can be verified by file.</summary>
+    Attached,
+
+    /// <summary>The registry renders and seals them in the background; until then the version is verifiable by id only.</summary>
+    Pending,
 }
 
 /// <summary>The result for one line of a batch.</summary>

@@ -32,6 +32,7 @@ public sealed class IngestService
     private readonly LicenseDocumentIssuer? documentIssuer;
     private readonly DepartmentDirectory? departments;
     private readonly Presentation.OfflinePayloadIssuer? payloads;
+    private readonly DocumentIssuance? issuance;
     private readonly IAuditTrail? audit;
     private readonly bool archiveOnIssue;
 
@@ -44,12 +45,14 @@ public sealed class IngestService
         LicenseDocumentIssuer? documents = null,
         DepartmentDirectory? departments = null,
         Presentation.OfflinePayloadIssuer? payloads = null,
+        DocumentIssuance? issuance = null,
         IAuditTrail? audit = null,
         bool archiveOnIssue = false)
     {
         this.audit = audit;
         this.archiveOnIssue = archiveOnIssue;
         this.payloads = payloads;
+        this.issuance = issuance;
         this.contexts = contexts;
         documentIssuer = documents;
         this.departments = departments;
@@ -60,16 +63,49 @@ public sealed class IngestService
         maxLineBytes = options.Value.MaxBodyBytes;
     }
 
-    /// <summary>Pushes one license.</summary>
+    /// <summary>Pushes one license; a license the registry seals comes back with its documents attached.</summary>
+    /// <remarks>
+    /// The license is committed first (verifiable by id from then on), then its OFD and PDF are rendered and sealed outside
+    /// the write transaction and attached in a second, short one. Should that fail, the result says
+    /// <see cref="DocumentsState.Pending"/> and the background worker attaches them.
+    /// </remarks>
     /// <exception cref="RegistryException">The license was rejected; nothing was stored.</exception>
     public async Task<IngestResult> IngestAsync(DepartmentIdentity caller, string json, CancellationToken cancellationToken = default)
     {
         var prepared = Prepare(caller, json);
-        var result = prepared.Error is not null
-            ? IngestResult.Rejected(prepared.Error)
-            : (await StoreAsync(caller, [prepared], cancellationToken))[0];
-        await RecordAsync(caller, [(prepared, result)], anyStored: prepared.Error is null);
-        return result.Error is { } error ? throw error : result;
+        var token = Guid.NewGuid();
+        var (results, jobs) = prepared.Error is not null
+            ? ([IngestResult.Rejected(prepared.Error)], [])
+            : await StoreAsync(caller, [prepared], token, cancellationToken);
+        await RecordAsync(caller, [(prepared, results[0])], anyStored: prepared.Error is null);
+        var result = results[0];
+        if (result.Error is { } error)
+        {
+            throw error;
+        }
+
+        if (jobs.Count > 0 && issuance is not null)
+        {
+            // Not cancelled by a departing caller: the license is stored, and its documents are worth finishing.
+            var claims = jobs.Select(j => new DocumentJobs.Claim(j.Id, j.LicenseVersionRecordId, token, 0)).ToList();
+            var attached = await IssueNowAsync(claims);
+            result = result with { Documents = attached ? DocumentsState.Attached : DocumentsState.Pending };
+        }
+
+        return result;
+    }
+
+    private async Task<bool> IssueNowAsync(IReadOnlyList<DocumentJobs.Claim> claims)
+    {
+        try
+        {
+            return await issuance!.IssueAsync(claims, CancellationToken.None) == claims.Count;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The database or the store failed after the commit: the job waits for the worker once its lease expires.
+            return false;
+        }
     }
 
     /// <summary>Pushes many licenses from a UTF-8 NDJSON stream, one body per line; yields a result per non-empty line as its chunk is stored.</summary>
@@ -111,7 +147,12 @@ public sealed class IngestService
     private async Task<IReadOnlyList<BatchLineResult>> StoreChunkAsync(DepartmentIdentity caller, List<Prepared> chunk, CancellationToken cancellationToken)
     {
         var valid = chunk.Where(p => p.Error is null).ToList();
-        var stored = valid.Count > 0 ? await StoreAsync(caller, valid, cancellationToken) : [];
+        var (stored, jobs) = valid.Count > 0 ? await StoreAsync(caller, valid, claimedBy: null, cancellationToken) : ([], []);
+        if (jobs.Count > 0)
+        {
+            issuance?.NotifyQueued();
+        }
+
         var results = new List<BatchLineResult>(chunk.Count);
         var next = 0;
         foreach (var item in chunk)
@@ -137,8 +178,7 @@ public sealed class IngestService
         }
 
         var appends = outcomes.Where(o => o.Item.Error is not null)
-            .SelectMany(o => Entries(caller, o.Item, o.Result))
-            .Select(entry => audit.AppendAsync(entry, CancellationToken.None))
+            .Select(o => audit.AppendAsync(Entry(caller, o.Item, o.Result), CancellationToken.None))
             .ToList();
         await Task.WhenAll(appends);
         if (anyStored)
@@ -147,23 +187,18 @@ public sealed class IngestService
         }
     }
 
-    /// <summary>A <c>license.ingest</c> event per pushed license (and <c>license.issue</c> when the registry sealed its documents), rejected ones included.</summary>
-    private IEnumerable<AuditEntry> Entries(DepartmentIdentity caller, Prepared item, IngestResult result)
+    /// <summary>The <c>license.ingest</c> event of one pushed license, rejected ones included; <c>license.issue</c> comes with its documents.</summary>
+    private static AuditEntry Entry(DepartmentIdentity caller, Prepared item, IngestResult result)
     {
         var submission = item.Submission;
         var outcome = result.Error is null ? AuditOutcome.Success : result.Error.Code == RegistryErrorCodes.NotAuthorised ? AuditOutcome.Denied : AuditOutcome.Failed;
-        var entry = caller.Entry(AuditActions.Ingest, outcome) with
+        return caller.Entry(AuditActions.Ingest, outcome) with
         {
             HolderCode = submission?.HolderCode,
             LicenseId = result.LicenseId?.Value,
             TypeCode = submission?.Type.Code.Value,
             Detail = result.Error is { } error ? "rejected " + error.Code : Outcome(result.Outcome),
         };
-        yield return entry;
-        if (documentIssuer is not null && submission is { Document: null } && result.Outcome is IngestOutcome.Created or IngestOutcome.NewVersion)
-        {
-            yield return entry with { Action = AuditActions.Issue, Detail = "sealed ofd pdf" };
-        }
     }
 
     private static string Outcome(IngestOutcome outcome) => outcome switch
@@ -210,7 +245,13 @@ public sealed class IngestService
         }
     }
 
-    private async Task<IReadOnlyList<IngestResult>> StoreAsync(DepartmentIdentity caller, IReadOnlyList<Prepared> items, CancellationToken cancellationToken)
+    /// <summary>Stores the items in one transaction (retried whole on a lost race) and returns their results and the document jobs it queued.</summary>
+    /// <param name="caller">The pushing department.</param>
+    /// <param name="items">Validated items.</param>
+    /// <param name="claimedBy">The token under which the caller issues the documents itself after the commit; null leaves them to the worker.</param>
+    /// <param name="cancellationToken">Stops before the commit.</param>
+    private async Task<(IReadOnlyList<IngestResult> Results, IReadOnlyList<DocumentJobRecord> Jobs)> StoreAsync(
+        DepartmentIdentity caller, IReadOnlyList<Prepared> items, Guid? claimedBy, CancellationToken cancellationToken)
     {
         // Files first: content-addressed, so a file whose license then fails to commit is an unreferenced blob, never a partial license.
         var documents = new Dictionary<Prepared, StoredObject>();
@@ -222,13 +263,15 @@ public sealed class IngestService
             }
         }
 
+        // Whether each type's signers can seal now, once per type; pending demo seals (embedded default) are made here,
+        // before the write transaction: SQLite has one writer.
+        var notReady = new Dictionary<LicenseTypeCode, RegistryException?>();
         if (documentIssuer is not null && items.Any(i => i.Submission!.Document is null))
         {
-            // Pending demo seals (embedded default) are made here, before the write transaction: SQLite has one writer.
             var directory = (await departments!.ListAsync(cancellationToken)).ToDictionary(d => d.Code);
-            foreach (var type in items.Where(i => i.Submission!.Document is null).Select(i => i.Submission!.Type).Distinct())
+            foreach (var type in items.Where(i => i.Submission!.Document is null).Select(i => i.Submission!.Type).DistinctBy(t => t.Code))
             {
-                await documentIssuer.NotReadyAsync(type, caller.Department, directory, makeDemoSeals: true, cancellationToken);
+                notReady[type.Code] = await documentIssuer.NotReadyAsync(type, caller.Department, directory, makeDemoSeals: true, cancellationToken);
             }
         }
 
@@ -236,7 +279,7 @@ public sealed class IngestService
         {
             try
             {
-                return await TryStoreAsync(caller, items, documents, cancellationToken);
+                return await TryStoreAsync(caller, items, documents, notReady, claimedBy, cancellationToken);
             }
             catch (Exception e) when (e is DbUpdateException or DbException { IsTransient: true } && attempt < MaxAttempts)
             {
@@ -246,10 +289,13 @@ public sealed class IngestService
         }
     }
 
-    private async Task<IReadOnlyList<IngestResult>> TryStoreAsync(
+    /// <summary>Writes the chunk's rows, and nothing else, in one transaction: licenses, versions, serials, status-list entries, pushed files' records, document jobs, archive queue, audit outbox.</summary>
+    private async Task<(IReadOnlyList<IngestResult> Results, IReadOnlyList<DocumentJobRecord> Jobs)> TryStoreAsync(
         DepartmentIdentity caller,
         IReadOnlyList<Prepared> items,
         Dictionary<Prepared, StoredObject> documents,
+        Dictionary<LicenseTypeCode, RegistryException?> notReady,
+        Guid? claimedBy,
         CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -264,9 +310,9 @@ public sealed class IngestService
             .AsSplitQuery()
             .ToListAsync(cancellationToken);
         var byKey = existing.ToDictionary(l => (l.TypeCode, l.Number), l => new StoredLicense(l));
-        var serials = await ReserveSerialsAsync(db, items, byKey, issuer, cancellationToken);
-        var directory = documentIssuer is null ? null : (await departments!.ListAsync(cancellationToken)).ToDictionary(d => d.Code);
+        var serials = await SerialCounters.ReserveAsync(db, items.Select(i => i.Submission!), byKey.ContainsKey, issuer, cancellationToken);
         var fresh = new List<(LicenseSubmission Submission, LicenseVersionRecord Version)>();
+        var unchanged = new Dictionary<int, LicenseVersionRecord>();
 
         var results = new List<IngestResult>(items.Count);
         foreach (var item in items)
@@ -284,12 +330,12 @@ public sealed class IngestService
             };
 
             var known = byKey.TryGetValue((submission.Type.Code, submission.Number), out var stored);
-            if (document is null && directory is not null
+            if (document is null
                 && (!known || !stored!.License.IsCurrentContent(content.ContentSha256))
-                && await documentIssuer!.NotReadyAsync(submission.Type, caller.Department, directory, makeDemoSeals: false, cancellationToken) is { } notReady)
+                && notReady.GetValueOrDefault(submission.Type.Code) is { } refusal)
             {
                 // Nothing is stored for a license its signers cannot seal; the serial stays unused.
-                results.Add(IngestResult.Rejected(notReady));
+                results.Add(IngestResult.Rejected(refusal));
                 continue;
             }
 
@@ -308,7 +354,7 @@ public sealed class IngestService
                 db.Licenses.Add(record);
                 byKey[(record.TypeCode, record.Number)] = new StoredLicense(record, created.License);
                 fresh.Add((submission, first));
-                results.Add(new IngestResult(IngestOutcome.Created, first.LicenseId, first.ContentSha256, now, null));
+                results.Add(new IngestResult(IngestOutcome.Created, first.LicenseId, first.ContentSha256, now, null) { Documents = Expected(submission) });
                 continue;
             }
 
@@ -319,6 +365,7 @@ public sealed class IngestService
             }
             else if (revision.Outcome == RevisionOutcome.Unchanged)
             {
+                unchanged[results.Count] = stored.Record.Versions.Single(v => v.Version == revision.Version.Number);
                 results.Add(new IngestResult(IngestOutcome.Unchanged, revision.Version.Id, revision.Version.ContentSha256, revision.Version.StoredAtUtc, null));
             }
             else
@@ -326,18 +373,32 @@ public sealed class IngestService
                 var added = VersionRecord(revision.Version, item, document, issuer);
                 stored.Record.Apply(stored.License, revision, added);
                 fresh.Add((submission, added));
-                results.Add(new IngestResult(IngestOutcome.NewVersion, added.LicenseId, added.ContentSha256, now, null));
+                results.Add(new IngestResult(IngestOutcome.NewVersion, added.LicenseId, added.ContentSha256, now, null) { Documents = Expected(submission) });
             }
         }
 
+        await DescribeUnchangedAsync(db, results, unchanged, cancellationToken);
+
         // Status-list entries and QR payloads for the new versions, in this transaction (the payload names the entry).
-        var offline = payloads is null ? null : await payloads.PrepareAsync(
-            db, fresh.Select(f => (byKey[(f.Submission.Type.Code, f.Submission.Number)].Record, f.Version)).ToList(), now, cancellationToken);
-        await AttachDocumentsAsync(caller, fresh, directory, now, offline, cancellationToken);
+        if (payloads is not null)
+        {
+            await payloads.PrepareAsync(db, fresh.Select(f => (byKey[(f.Submission.Type.Code, f.Submission.Number)].Record, f.Version)).ToList(), now, cancellationToken);
+        }
+
+        AttachPushedDocuments(fresh, now);
+        var jobs = new List<DocumentJobRecord>();
+        foreach (var (_, version) in fresh.Where(f => ToIssue(f.Submission)))
+        {
+            // Rendering and sealing happen after this commit; the job makes sure they do, whatever stops in between.
+            jobs.Add(DocumentJobs.Add(db, version, now, claimedBy));
+        }
+
         if (archiveOnIssue)
         {
-            // 办结即归档: the package is queued in this transaction, so no stored version can miss its archive.
-            db.ArchiveOutbox.AddRange(fresh.Select(f => Archiving.ArchiveQueue.Entry(f.Version.LicenseId.ToString(), Archiving.ArchiveQueue.Issued, string.Empty, now)));
+            // 办结即归档: the package is queued in this transaction, so no stored version can miss its archive; one the
+            // registry seals is queued with its documents.
+            db.ArchiveOutbox.AddRange(fresh.Where(f => !ToIssue(f.Submission))
+                .Select(f => Archiving.ArchiveQueue.Entry(f.Version.LicenseId.ToString(), Archiving.ArchiveQueue.Issued, string.Empty, now)));
         }
 
         if (audit is not null)
@@ -345,27 +406,42 @@ public sealed class IngestService
             // The events go with the rows they record: both are committed, or neither.
             for (var i = 0; i < items.Count; i++)
             {
-                foreach (var entry in Entries(caller, items[i], results[i]))
-                {
-                    AuditOutbox.Add(db, entry, now);
-                }
+                AuditOutbox.Add(db, Entry(caller, items[i], results[i]), now);
             }
         }
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return results;
+        return (results, jobs);
     }
 
-    /// <summary>Records each new version's documents: a pushed file as received, otherwise the OFD and the PDF rendered and sealed now.</summary>
-    /// <remarks>Runs inside the chunk's transaction, so a license is never stored without its document; files are content-addressed, so a rolled-back chunk leaves only unreferenced blobs.</remarks>
-    private async Task AttachDocumentsAsync(
-        DepartmentIdentity caller,
-        List<(LicenseSubmission Submission, LicenseVersionRecord Version)> fresh,
-        Dictionary<UnifiedSocialCreditCode, Department>? directory,
-        DateTime now,
-        IReadOnlyDictionary<LicenseVersionRecord, string>? offline,
-        CancellationToken cancellationToken)
+    /// <summary>Whether the registry renders and seals this submission's documents (it carried no file of its own).</summary>
+    private bool ToIssue(LicenseSubmission submission) => documentIssuer is not null && issuance is not null && submission.Document is null;
+
+    /// <summary>Where a new version's documents stand when its row commits.</summary>
+    private DocumentsState Expected(LicenseSubmission submission) =>
+        submission.Document is not null ? DocumentsState.Attached : ToIssue(submission) ? DocumentsState.Pending : DocumentsState.None;
+
+    /// <summary>For re-pushes that changed nothing: whether the stored version's documents are attached or still waited for.</summary>
+    private async Task DescribeUnchangedAsync(RegistryDbContext db, List<IngestResult> results, Dictionary<int, LicenseVersionRecord> unchanged, CancellationToken cancellationToken)
+    {
+        if (unchanged.Count == 0)
+        {
+            return;
+        }
+
+        var ids = unchanged.Values.Select(v => v.Id).ToList();
+        var waiting = (await db.DocumentJobs.Where(j => ids.Contains(j.LicenseVersionRecordId)).Select(j => j.LicenseVersionRecordId).ToListAsync(cancellationToken)).ToHashSet();
+        var attached = (await db.LicenseDocuments.Where(d => ids.Contains(d.LicenseVersionRecordId)).Select(d => d.LicenseVersionRecordId).Distinct().ToListAsync(cancellationToken)).ToHashSet();
+        foreach (var (index, version) in unchanged)
+        {
+            var state = waiting.Contains(version.Id) ? DocumentsState.Pending : attached.Contains(version.Id) ? DocumentsState.Attached : DocumentsState.None;
+            results[index] = results[index] with { Documents = state };
+        }
+    }
+
+    /// <summary>Records each new version's pushed file as received; registry-sealed documents come after the commit.</summary>
+    private static void AttachPushedDocuments(List<(LicenseSubmission Submission, LicenseVersionRecord Version)> fresh, DateTime now)
     {
         foreach (var (submission, version) in fresh.Where(f => f.Submission.Document is not null))
         {
@@ -381,31 +457,6 @@ public sealed class IngestService
                 CreatedAtUtc = now,
             });
         }
-
-        if (documentIssuer is null || directory is null)
-        {
-            return;
-        }
-
-        var toIssue = fresh.Where(f => f.Submission.Document is null).ToList();
-        var issued = new IReadOnlyList<LicenseDocumentRecord>[toIssue.Count];
-        var at = new DateTimeOffset(now, TimeSpan.Zero);
-
-        // Rendering and signing (SM2 for the OFD, ECDSA for the PDF) are CPU-bound and independent per license.
-        await Parallel.ForEachAsync(Enumerable.Range(0, toIssue.Count), new ParallelOptions
-        {
-            CancellationToken = cancellationToken,
-            MaxDegreeOfParallelism = Environment.ProcessorCount,
-        }, async (i, token) =>
-        {
-            var (submission, version) = toIssue[i];
-            var payload = offline?.GetValueOrDefault(version) ?? LicenseDocumentIssuer.VerificationPayload(version.LicenseId);
-            issued[i] = await documentIssuer.IssueAsync(submission.Type, caller.Department, directory, version.LicenseId, version.DataJson, at, payload, token);
-        });
-        for (var i = 0; i < toIssue.Count; i++)
-        {
-            toIssue[i].Version.Documents.AddRange(issued[i]);
-        }
     }
 
     /// <summary>The row of a version the aggregate made, with the pushed file (if any) that the rules do not keep.</summary>
@@ -416,62 +467,6 @@ public sealed class IngestService
         record.SourceDocumentFormat = document is null ? null : item.Submission!.Document!.Format;
         record.SourceDocumentLength = document?.Length;
         return record;
-    }
-
-    /// <summary>Reserves, per type and year, one serial for every license of the chunk that will be created.</summary>
-    /// <remarks>
-    /// <c>UPDATE … RETURNING</c> increments the counter atomically and holds its row lock until commit, so concurrent
-    /// writers queue instead of failing; a rolled-back chunk releases its block with it. Serials are
-    /// <c>{year}{sequence:000000}</c>; gaps are possible when a concurrent duplicate loses, as with any sequence.
-    /// The SQL is the common subset of SQLite (3.35+) and PostgreSQL.
-    /// </remarks>
-    private static async Task<SerialBlocks> ReserveSerialsAsync(
-        RegistryDbContext db,
-        IReadOnlyList<Prepared> items,
-        Dictionary<(LicenseTypeCode, string), StoredLicense> existing,
-        string issuer,
-        CancellationToken cancellationToken)
-    {
-        var created = new HashSet<(LicenseTypeCode, string)>();
-        var needed = new Dictionary<(LicenseTypeCode Type, int Year), int>();
-        foreach (var submission in items.Select(i => i.Submission!))
-        {
-            var key = (submission.Type.Code, submission.Number);
-            if (License.RefuseCreation(submission.ChangeReason) is null && !existing.ContainsKey(key) && created.Add(key))
-            {
-                needed[(submission.Type.Code, submission.IssueDate.Year)] = needed.GetValueOrDefault((submission.Type.Code, submission.IssueDate.Year)) + 1;
-            }
-        }
-
-        var blocks = new SerialBlocks();
-        // A fixed lock order: two chunks needing the same two counters can never deadlock.
-        foreach (var ((type, year), count) in needed.OrderBy(n => n.Key.Type.Value, StringComparer.Ordinal).ThenBy(n => n.Key.Year))
-        {
-            var code = type.Value;
-            await db.Database.ExecuteSqlAsync(
-                $"""INSERT INTO serial_counters ("TypeCode", "IssuerCode", "Year", "Next") VALUES ({code}, {issuer}, {year}, 1) ON CONFLICT DO NOTHING""",
-                cancellationToken);
-            var next = (await db.Database.SqlQuery<long>(
-                $"""UPDATE serial_counters SET "Next" = "Next" + {count} WHERE "TypeCode" = {code} AND "IssuerCode" = {issuer} AND "Year" = {year} RETURNING "Next" AS "Value" """)
-                .ToListAsync(cancellationToken)).Single();
-            blocks.Add(type, year, next - count);
-        }
-
-        return blocks;
-    }
-
-    /// <summary>The serials a chunk reserved, handed out in order.</summary>
-    private sealed class SerialBlocks
-    {
-        private readonly Dictionary<(LicenseTypeCode, int), long> next = [];
-
-        public void Add(LicenseTypeCode type, int year, long first) => next[(type, year)] = first;
-
-        public string Next(LicenseTypeCode type, int year)
-        {
-            var sequence = next[(type, year)]++;
-            return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{year:0000}{sequence:000000}");
-        }
     }
 
     /// <summary>A license row of the chunk and its aggregate, rebuilt from the row when first asked for.</summary>

@@ -11,4 +11,8 @@ public sealed class IssuanceOptions
 
     /// <summary>A TrueType (.ttf, glyf outlines) font with CJK glyphs; a subset of it is embedded in every license.</summary>
     public string FontPath { get; set; } = DefaultFontPath;
+
+    /// <summary>How often the background worker looks for versions still waiting for their documents when nothing woke it.</summary>
+    /// <remarks>A batch wakes it at once; the poll finds jobs that another process queued or that a crash left.</remarks>
+    public TimeSpan WorkerPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

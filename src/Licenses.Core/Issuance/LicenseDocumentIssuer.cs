@@ -96,36 +96,71 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, License
         bool pdf,
         CancellationToken cancellationToken)
     {
-        var plan = SignerPlan.For(type, issuer, departments);
-        var sealsInOrder = new List<Seals.Ses.SesSeal>(plan.Count);
-        foreach (var signature in plan)
+        var plan = await PlanAsync(type, issuer, departments, cancellationToken);
+        return await IssueAsync(plan, id, dataJson, at, at, verificationPayload, pdf, cancellationToken);
+    }
+
+    /// <summary>Who seals licenses of <paramref name="type"/> from <paramref name="issuer"/>, in order, with the seal each uses now.</summary>
+    /// <remarks>Look it up once and issue many licenses with it: the seals are read once, not once per license.</remarks>
+    /// <exception cref="Errors.RegistryException">A signer has no valid seal, or the policy names an unknown department.</exception>
+    public async Task<SealingPlan> PlanAsync(
+        LicenseType type,
+        Department issuer,
+        IReadOnlyDictionary<UnifiedSocialCreditCode, Department> departments,
+        CancellationToken cancellationToken)
+    {
+        var signatures = SignerPlan.For(type, issuer, departments);
+        var sealsInOrder = new List<Seals.Ses.SesSeal>(signatures.Count);
+        foreach (var signature in signatures)
         {
             sealsInOrder.Add(await seals.ActiveSealAsync(signature.Department, signature.SealKind, makeDemoSeal: false, cancellationToken));
         }
 
+        return new SealingPlan(type, signatures, sealsInOrder);
+    }
+
+    /// <summary>Renders, seals (with <paramref name="plan"/>'s seals) and stores the OFD, then the PDF when asked, and returns their records (not yet saved).</summary>
+    /// <param name="plan">The type's parties and seals, from <see cref="PlanAsync"/>.</param>
+    /// <param name="id">The version's 证照标识.</param>
+    /// <param name="dataJson">The version's stored data.</param>
+    /// <param name="issuedAt">When the version was stored: the issue instant the page shows.</param>
+    /// <param name="signedAt">When the parties sign: now.</param>
+    /// <param name="verificationPayload">What the QR code carries.</param>
+    /// <param name="pdf">Whether to make the PDF as well.</param>
+    /// <param name="cancellationToken">Stops before storing.</param>
+    public async Task<IReadOnlyList<LicenseDocumentRecord>> IssueAsync(
+        SealingPlan plan,
+        LicenseId id,
+        string dataJson,
+        DateTimeOffset issuedAt,
+        DateTimeOffset signedAt,
+        string verificationPayload,
+        bool pdf,
+        CancellationToken cancellationToken)
+    {
         using var data = JsonDocument.Parse(dataJson);
         var request = new LicenseRenderRequest
         {
-            Type = type,
+            Type = plan.Type,
             LicenseId = id,
             Data = data.RootElement,
-            IssuedAt = at,
+            IssuedAt = issuedAt,
             VerificationPayload = verificationPayload,
         };
-        var signers = string.Join(',', plan.Select(p => p.Department.Code.Value));
+        var signers = string.Join(',', plan.Signatures.Select(p => p.Department.Code.Value));
         var records = new List<LicenseDocumentRecord>(2)
         {
-            await StoreAsync(DocumentFormat.Ofd, SealOfd(renderer.Render(request), plan, sealsInOrder, at), signers, at, cancellationToken),
+            await StoreAsync(DocumentFormat.Ofd, SealOfd(renderer.Render(request), plan.Signatures, plan.Seals, signedAt), signers, signedAt, cancellationToken),
         };
         if (pdf)
         {
-            records.Add(await StoreAsync(DocumentFormat.Pdf, SealPdf(pdfRenderer.Render(request), plan, sealsInOrder, at), signers, at, cancellationToken));
+            records.Add(await StoreAsync(DocumentFormat.Pdf, SealPdf(pdfRenderer.Render(request), plan.Signatures, plan.Seals, signedAt), signers, signedAt, cancellationToken));
         }
 
         return records;
     }
 
-    private byte[] SealOfd(RenderedLicense rendered, IReadOnlyList<PlannedSignature> plan, List<Seals.Ses.SesSeal> sealsInOrder, DateTimeOffset at)
+    private byte[] SealOfd(RenderedLicense rendered, IReadOnlyList<PlannedSignature> plan, IReadOnlyList<Seals.Ses.SesSeal> sealsInOrder, DateTimeOffset at)
     {
         // The last party seals the document whole: a registry-issued license is final, a change is a new version.
         var requests = plan.Select((signature, i) =>
@@ -189,3 +224,6 @@ internal sealed class LicenseDocumentIssuer(LicenseOfdRenderer renderer, License
         };
     }
 }
+
+/// <summary>The parties that seal one type's licenses from one issuer, in signing order, and the active seal of each.</summary>
+internal sealed record SealingPlan(LicenseType Type, IReadOnlyList<PlannedSignature> Signatures, IReadOnlyList<Seals.Ses.SesSeal> Seals);

@@ -13,6 +13,7 @@ internal sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> opti
     public DbSet<StatusChangeRecord> StatusChanges => Set<StatusChangeRecord>();
     public DbSet<SerialCounterRecord> SerialCounters => Set<SerialCounterRecord>();
     public DbSet<LicenseDocumentRecord> LicenseDocuments => Set<LicenseDocumentRecord>();
+    public DbSet<DocumentJobRecord> DocumentJobs => Set<DocumentJobRecord>();
     public DbSet<SealRecord> Seals => Set<SealRecord>();
     public DbSet<GrantRecord> Grants => Set<GrantRecord>();
     public DbSet<PresentationRecord> Presentations => Set<PresentationRecord>();

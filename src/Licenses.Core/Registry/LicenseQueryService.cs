@@ -150,12 +150,25 @@ public sealed class LicenseQueryService
         var (license, view) = await ReadAsync(caller, id, cancellationToken);
         var version = view.Versions.Single(v => v.LicenseId == id);
         var document = version.Documents.FirstOrDefault(d => string.Equals(d.Format, format, StringComparison.OrdinalIgnoreCase))
-            ?? throw new RegistryException(RegistryErrorCodes.DocumentNotFound,
-                $"{id} has no {format.ToUpperInvariant()} document{(version.Documents.Count == 0 ? string.Empty : "; it has " + string.Join(", ", version.Documents.Select(d => d.Format)))}.");
+            ?? throw new RegistryException(RegistryErrorCodes.DocumentNotFound, await NoDocumentAsync(id, format, version, cancellationToken));
         var content = await store.OpenReadAsync(document.Sha256, cancellationToken)
             ?? throw new InvalidOperationException($"The object store has lost document {document.Sha256} of {id}.");
         await RecordAsync(caller, license.HolderCode, id, license.TypeCode, AuditOutcome.Success, "document " + document.Format);
         return (document, content);
+    }
+
+    private async Task<string> NoDocumentAsync(LicenseId id, string format, LicenseVersionView version, CancellationToken cancellationToken)
+    {
+        if (version.Documents.Count > 0)
+        {
+            return $"{id} has no {format.ToUpperInvariant()} document; it has {string.Join(", ", version.Documents.Select(d => d.Format))}.";
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var sealing = await db.DocumentJobs.AnyAsync(j => j.Version!.LicenseId == id, cancellationToken);
+        return sealing
+            ? $"{id} is stored and verifiable by id; the registry is still sealing its documents: retry in a few seconds."
+            : $"{id} has no {format.ToUpperInvariant()} document.";
     }
 
     // Refused before the lookup, so a verifier cannot learn either whether a license exists or which licenses a holder has.

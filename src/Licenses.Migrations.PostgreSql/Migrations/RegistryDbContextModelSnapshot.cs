@@ -397,6 +397,43 @@ namespace ElectronicLicense.Licenses.Migrations.PostgreSql.Migrations
                     b.ToTable("departments", (string)null);
                 });
 
+            modelBuilder.Entity("ElectronicLicense.Licenses.Persistence.DocumentJobRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("EnqueuedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long>("LicenseVersionRecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("NotBeforeUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LicenseVersionRecordId")
+                        .IsUnique();
+
+                    b.HasIndex("NotBeforeUtc", "Id");
+
+                    b.ToTable("document_jobs", (string)null);
+                });
+
             modelBuilder.Entity("ElectronicLicense.Licenses.Persistence.GrantRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -956,6 +993,17 @@ namespace ElectronicLicense.Licenses.Migrations.PostgreSql.Migrations
                         .HasForeignKey("DepartmentCode")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("ElectronicLicense.Licenses.Persistence.DocumentJobRecord", b =>
+                {
+                    b.HasOne("ElectronicLicense.Licenses.Persistence.LicenseVersionRecord", "Version")
+                        .WithMany()
+                        .HasForeignKey("LicenseVersionRecordId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Version");
                 });
 
             modelBuilder.Entity("ElectronicLicense.Licenses.Persistence.LicenseDocumentRecord", b =>

@@ -384,6 +384,41 @@ namespace ElectronicLicense.Licenses.Migrations.Sqlite.Migrations
                     b.ToTable("departments", (string)null);
                 });
 
+            modelBuilder.Entity("ElectronicLicense.Licenses.Persistence.DocumentJobRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("EnqueuedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LicenseVersionRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("NotBeforeUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LicenseVersionRecordId")
+                        .IsUnique();
+
+                    b.HasIndex("NotBeforeUtc", "Id");
+
+                    b.ToTable("document_jobs", (string)null);
+                });
+
             modelBuilder.Entity("ElectronicLicense.Licenses.Persistence.GrantRecord", b =>
                 {
                     b.Property<string>("Id")
@@ -933,6 +968,17 @@ namespace ElectronicLicense.Licenses.Migrations.Sqlite.Migrations
                         .HasForeignKey("DepartmentCode")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("ElectronicLicense.Licenses.Persistence.DocumentJobRecord", b =>
+                {
+                    b.HasOne("ElectronicLicense.Licenses.Persistence.LicenseVersionRecord", "Version")
+                        .WithMany()
+                        .HasForeignKey("LicenseVersionRecordId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Version");
                 });
 
             modelBuilder.Entity("ElectronicLicense.Licenses.Persistence.LicenseDocumentRecord", b =>

@@ -18,10 +18,11 @@ namespace ElectronicLicense.Licenses.Tests.Issuance;
 /// departments, and on first start the registry CA, the seal maker and a demo seal per department and kind the policies need.
 /// </summary>
 /// <remarks>Made once per test class (key and seal creation takes seconds); tests use distinct 证照编号, so they do not interfere.</remarks>
-public sealed class IssuanceRegistry : IAsyncLifetime
+public sealed class IssuanceRegistry : IAsyncLifetime, IAsyncDisposable
 {
     private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("elic-core-issuance-");
     private readonly IReadOnlyDictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? configure;
     private ServiceProvider? services;
 
     public IssuanceRegistry()
@@ -29,8 +30,12 @@ public sealed class IssuanceRegistry : IAsyncLifetime
     {
     }
 
-    /// <summary>A registry with extra configuration, e.g. another document store.</summary>
-    internal IssuanceRegistry(IReadOnlyDictionary<string, string?> settings) => this.settings = settings;
+    /// <summary>A registry with extra configuration, e.g. another document store, and services replaced after the registry's own.</summary>
+    internal IssuanceRegistry(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configure = null)
+    {
+        this.settings = settings;
+        this.configure = configure;
+    }
 
     /// <summary>The registry's data directory.</summary>
     internal string DataDirectory => directory.FullName;
@@ -63,7 +68,9 @@ public sealed class IssuanceRegistry : IAsyncLifetime
             ["Catalog:SchemaDirectory"] = RepositoryFiles.Schemas,
             ["Departments:SeedFile"] = RepositoryFiles.Sample("departments.json"),
         }).AddInMemoryCollection(settings).Build();
-        services = new ServiceCollection().AddLicenseRegistry(configuration).BuildServiceProvider();
+        var collection = new ServiceCollection().AddLicenseRegistry(configuration);
+        configure?.Invoke(collection);
+        services = collection.BuildServiceProvider();
         await services.GetRequiredService<RegistryInitializer>().InitializeAsync();
         Departments = (await services.GetRequiredService<DepartmentDirectory>().ListAsync()).ToDictionary(d => d.Code);
         var keys = services.GetRequiredService<RegistryKeys>();
@@ -86,6 +93,8 @@ public sealed class IssuanceRegistry : IAsyncLifetime
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         directory.Delete(recursive: true);
     }
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     /// <summary>Acts as a department in a role, as an authenticated caller would.</summary>
     internal async Task<DepartmentIdentity> ActAsAsync(string code, DepartmentRole role) =>

@@ -49,7 +49,7 @@ public sealed class MigrationTests
         var model = db.GetService<IDesignTimeModel>().Model;   // building it runs SQL Server's model validation
         var script = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
         var tables = model.GetRelationalModel().Tables.ToArray();
-        Assert.Equal(21, tables.Length);
+        Assert.Equal(22, tables.Length);
         foreach (var table in tables)
         {
             Assert.Contains($"CREATE TABLE [{table.Name}] (", script, StringComparison.Ordinal);
