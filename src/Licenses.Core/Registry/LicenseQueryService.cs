@@ -165,7 +165,9 @@ public sealed class LicenseQueryService
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var sealing = await db.DocumentJobs.AnyAsync(j => j.Version!.LicenseId == id, cancellationToken);
+        // Documents attached since the version was read count too: the job went with their commit.
+        var sealing = await db.DocumentJobs.AnyAsync(j => j.Version!.LicenseId == id, cancellationToken)
+            || await db.LicenseDocuments.AnyAsync(d => db.LicenseVersions.Any(v => v.Id == d.LicenseVersionRecordId && v.LicenseId == id), cancellationToken);
         return sealing
             ? $"{id} is stored and verifiable by id; the registry is still sealing its documents: retry in a few seconds."
             : $"{id} has no {format.ToUpperInvariant()} document.";

@@ -217,6 +217,41 @@ public abstract class IngestApiTests(RegistryApiFactory factory)
     }
 
     [Fact]
+    public async Task A_single_push_answers_with_its_documents_and_a_batch_says_they_are_pending_until_the_worker_attaches_them()
+    {
+        var single = WithNewNumber("business-license-1.json");
+        var client = Issuer(single);
+        var pushed = await (await client.PostAsync("/api/v1/licenses", Samples.Json(single))).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal("attached", (string)pushed!["documents"]!);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/licenses/{pushed["licenseId"]}/document?format=ofd")).StatusCode);
+
+        var bodies = Enumerable.Range(0, 3).Select(_ => WithNewNumber("business-license-1.json")).ToList();
+        var content = new StringContent(string.Join('\n', bodies.Select(b => b.ToJsonString())) + "\n", Encoding.UTF8, "application/x-ndjson");
+        var response = await client.PostAsync("/api/v1/licenses/batch", content);
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).Where(l => l["line"] is not null).ToList();
+
+        Assert.Equal(3, lines.Count);
+        Assert.All(lines, l => Assert.Equal(("created", "pending"), ((string)l["outcome"]!, (string)l["documents"]!)));
+        foreach (var id in lines.Select(l => (string)l["licenseId"]!))
+        {
+            // The background worker seals them; meanwhile the document answers 404 saying so.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            HttpResponseMessage document;
+            while ((document = await client.GetAsync($"/api/v1/licenses/{id}/document?format=pdf")).StatusCode == HttpStatusCode.NotFound && DateTime.UtcNow < deadline)
+            {
+                var problem = await document.Content.ReadAsStringAsync();
+                Assert.True(problem.Contains("still sealing", StringComparison.Ordinal), problem);
+                await Task.Delay(100);
+            }
+
+            Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+            Assert.StartsWith("%PDF-", Encoding.ASCII.GetString(await document.Content.ReadAsByteArrayAsync())[..5], StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await Factory.QueryAsync(db => db.DocumentJobs.CountAsync()));
+    }
+
+    [Fact]
     public async Task A_batch_holding_a_license_and_its_change_stores_both_versions_in_order()
     {
         var body = WithNewNumber("business-license-1.json");
