@@ -69,7 +69,7 @@ public static class RegistryServiceCollectionExtensions
             sp.GetRequiredService<LicenseDocumentIssuer>(),
             sp.GetRequiredService<LicenseCatalog>(),
             sp.GetRequiredService<DepartmentDirectory>(),
-            new DocumentJobs(Contexts(sp), Clock(sp)),
+            new DocumentJobs(Contexts(sp), Clock(sp), sp.GetRequiredService<IOptions<IssuanceOptions>>().Value.JobLease),
             Clock(sp),
             sp.GetRequiredService<IAuditTrail>(),
             sp.GetRequiredService<IOptions<Archiving.ArchiveOptions>>().Value.ArchiveOnIssue));

@@ -50,7 +50,7 @@ internal sealed class HttpImporter : IImporter
         {
             var part = new NdjsonPartContent(ndjson, start, LinesPerRequest, MaxBytesPerRequest);
             using var request = CreateRequest(part);
-            using var response = await SendAsync(request, cancellationToken);
+            using var response = await SendAsync(request, linesBefore, cancellationToken);
             await foreach (var line in ReadResultsAsync(response, linesBefore, cancellationToken))
             {
                 yield return line;
@@ -88,7 +88,7 @@ internal sealed class HttpImporter : IImporter
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var reader = new StreamReader(body, System.Text.Encoding.UTF8);
         var reported = 0;
-        while (await ReadLineAsync(reader, cancellationToken) is { } text)
+        while (await ReadLineAsync(reader, linesBefore + reported, cancellationToken) is { } text)
         {
             if (string.IsNullOrWhiteSpace(text))
             {
@@ -126,7 +126,7 @@ internal sealed class HttpImporter : IImporter
         throw new CliException($"the registry's response ended without a summary after line {linesBefore + reported}; the later lines are unconfirmed: push the file again (stored lines come back as unchanged).");
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, int confirmed, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
@@ -135,7 +135,10 @@ internal sealed class HttpImporter : IImporter
         }
         catch (HttpRequestException e)
         {
-            throw new CliException($"cannot reach the registry at {Target}: {e.Message}", e);
+            var resume = confirmed > 0
+                ? $" Lines up to {confirmed} are confirmed; push the file again once it answers (stored lines come back as unchanged)."
+                : string.Empty;
+            throw new CliException($"cannot reach the registry at {Target}: {e.Message}{resume}", e);
         }
 
         if (response.IsSuccessStatusCode)
@@ -177,7 +180,7 @@ internal sealed class HttpImporter : IImporter
         }
     }
 
-    private static async Task<string?> ReadLineAsync(StreamReader reader, CancellationToken cancellationToken)
+    private static async Task<string?> ReadLineAsync(StreamReader reader, int confirmed, CancellationToken cancellationToken)
     {
         try
         {
@@ -185,7 +188,8 @@ internal sealed class HttpImporter : IImporter
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
-            throw new CliException($"the connection to the registry broke during the import: {e.Message}", e);
+            throw new CliException($"the connection to the registry broke during the import: {e.Message} Lines up to {confirmed} are confirmed;"
+                + " the later ones are unconfirmed: push the file again (stored lines come back as unchanged).", e);
         }
     }
 

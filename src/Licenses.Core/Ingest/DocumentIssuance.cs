@@ -74,6 +74,9 @@ public sealed class DocumentIssuance
     }
 
     /// <summary>Versions waiting for their documents, and how many of them have failed at least once.</summary>
+    /// <summary>How long a claim holds a job.</summary>
+    internal TimeSpan JobLease => jobs.Lease;
+
     public Task<(int Waiting, int Failing)> CountPendingAsync(CancellationToken cancellationToken = default) => jobs.CountAsync(cancellationToken);
 
     internal void NotifyQueued() => Queued?.Invoke();

@@ -12,10 +12,10 @@ namespace ElectronicLicense.Licenses.Ingest;
 /// Portable SQL only (EF Core updates and deletes): the condition in the <c>WHERE</c> is re-checked on the row each
 /// writer locks, so of two claims or two completions of one job exactly one takes effect on every provider.
 /// </remarks>
-internal sealed class DocumentJobs(IDbContextFactory<RegistryDbContext> contexts, TimeProvider clock)
+internal sealed class DocumentJobs(IDbContextFactory<RegistryDbContext> contexts, TimeProvider clock, TimeSpan lease)
 {
-    /// <summary>How long a claim holds a job: far longer than rendering and sealing a batch takes.</summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    /// <summary>How long a claim holds a job (<see cref="Issuance.IssuanceOptions.JobLease"/>).</summary>
+    public TimeSpan Lease { get; } = lease > TimeSpan.Zero ? lease : throw new ArgumentOutOfRangeException(nameof(lease), lease, "A job lease must be positive.");
 
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(30);
 
@@ -27,12 +27,13 @@ internal sealed class DocumentJobs(IDbContextFactory<RegistryDbContext> contexts
     /// <param name="version">The version, not yet saved.</param>
     /// <param name="now">The transaction's instant.</param>
     /// <param name="claimedBy">The token of a caller that issues the documents itself right after its commit; null to leave the job to the workers.</param>
-    public static DocumentJobRecord Add(RegistryDbContext db, LicenseVersionRecord version, DateTime now, Guid? claimedBy) =>
+    /// <param name="lease">How long the caller's claim holds the job.</param>
+    public static DocumentJobRecord Add(RegistryDbContext db, LicenseVersionRecord version, DateTime now, Guid? claimedBy, TimeSpan lease) =>
         db.DocumentJobs.Add(new DocumentJobRecord
         {
             Version = version,
             EnqueuedAtUtc = now,
-            NotBeforeUtc = claimedBy is null ? now : now + Lease,
+            NotBeforeUtc = claimedBy is null ? now : now + lease,
             ClaimToken = claimedBy,
         }).Entity;
 

@@ -390,7 +390,7 @@ public sealed class IngestService
         foreach (var (_, version) in fresh.Where(f => ToIssue(f.Submission)))
         {
             // Rendering and sealing happen after this commit; the job makes sure they do, whatever stops in between.
-            jobs.Add(DocumentJobs.Add(db, version, now, claimedBy));
+            jobs.Add(DocumentJobs.Add(db, version, now, claimedBy, issuance?.JobLease ?? IssuanceOptions.DefaultJobLease));
         }
 
         if (archiveOnIssue)

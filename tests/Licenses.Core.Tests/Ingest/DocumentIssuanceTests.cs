@@ -109,18 +109,19 @@ public sealed class DocumentIssuanceTests
     [Fact]
     public async Task A_worker_whose_lease_expired_does_not_attach_a_second_set()
     {
-        await using var registry = await StartAsync();
+        await using var registry = await StartAsync(settings: new Dictionary<string, string?> { ["Issuance:JobLease"] = "00:00:01" });
         var caller = await registry.ActAsAsync(Health, DepartmentRole.Issuer);
         var results = await BatchAsync(registry, caller, [Body("LEASE-1")]);
         var jobs = registry.Services.GetRequiredService<IDbContextFactory<RegistryDbContext>>();
-        var queue = new DocumentJobs(jobs, registry.Clock);
+        var queue = new DocumentJobs(jobs, registry.Clock, Issuance(registry).JobLease);
 
         var slow = await queue.ClaimDueAsync(10, CancellationToken.None);
         Assert.Single(slow);
         Assert.Empty(await queue.ClaimDueAsync(10, CancellationToken.None));   // held: nobody else takes it
 
-        await MakeDueAsync(registry);                                           // as if the lease had run out
+        await Task.Delay(TimeSpan.FromSeconds(1.2));                            // the configured lease runs out
         var fast = await queue.ClaimDueAsync(10, CancellationToken.None);
+        Assert.Single(fast);
         Assert.Equal(1, await Issuance(registry).IssueAsync(fast, CancellationToken.None));
         Assert.Equal(0, await Issuance(registry).IssueAsync(slow, CancellationToken.None));
 
