@@ -136,17 +136,12 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
     }
 
     /// <summary>The number of committed events.</summary>
-    public async Task<long> SizeAsync(CancellationToken cancellationToken = default)
-    {
-        await EnsureStartedAsync(cancellationToken);
-        return committed!.Size;
-    }
+    public async Task<long> SizeAsync(CancellationToken cancellationToken = default) => (await StoredAsync(cancellationToken)).Size;
 
     /// <summary>A tree head for the log as committed now: the latest signed one if the log has not grown since, else a freshly signed one.</summary>
     public async Task<SignedTreeHead> LatestTreeHeadAsync(CancellationToken cancellationToken = default)
     {
-        await EnsureStartedAsync(cancellationToken);
-        var current = committed!;
+        var current = await StoredAsync(cancellationToken);
         if (latest is { } head && head.TreeSize == current.Size)
         {
             return head;
@@ -155,10 +150,16 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         await headLock.WaitAsync(cancellationToken);
         try
         {
-            current = committed!;
             if (latest is { } again && again.TreeSize >= current.Size)
             {
                 return again;
+            }
+
+            // Another process sharing the database may have signed this size already.
+            if (await TreeHeadAsync(current.Size, cancellationToken) is { } signedElsewhere)
+            {
+                latest = signedElsewhere;
+                return signedElsewhere;
             }
 
             var timestamp = clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -193,8 +194,7 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
     /// <exception cref="RegistryException">An index or size outside the committed log (<see cref="RegistryErrorCodes.InvalidParameter"/>).</exception>
     public async Task<InclusionProof> InclusionProofAsync(long leafIndex, long treeSize, CancellationToken cancellationToken = default)
     {
-        await EnsureStartedAsync(cancellationToken);
-        var size = committed!.Size;
+        var size = (await StoredAsync(cancellationToken)).Size;
         if (treeSize < 1 || treeSize > size)
         {
             throw Invalid("treeSize", $"treeSize must be between 1 and the log's size {size}, got {treeSize}.");
@@ -213,8 +213,7 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
     /// <exception cref="RegistryException">A size outside the committed log or first &gt; second (<see cref="RegistryErrorCodes.InvalidParameter"/>).</exception>
     public async Task<ConsistencyProof> ConsistencyProofAsync(long first, long second, CancellationToken cancellationToken = default)
     {
-        await EnsureStartedAsync(cancellationToken);
-        var size = committed!.Size;
+        var size = (await StoredAsync(cancellationToken)).Size;
         if (second < 0 || second > size)
         {
             throw Invalid("second", $"second must be between 0 and the log's size {size}, got {second}.");
@@ -256,6 +255,16 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         return records.Select(r => (Record: r, Event: ToEvent(r, detail: null)))
             .Select(x => new AuditEventView(x.Event.Index, x.Event.AtUtc, Convert.ToBase64String(x.Record.Leaf), x.Event.LeafHash, x.Event.Entry))
             .ToArray();
+    }
+
+    /// <summary>The log as stored now: where several processes share the database, another may have appended since this one last committed.</summary>
+    private async Task<Committed> StoredAsync(CancellationToken cancellationToken)
+    {
+        await EnsureStartedAsync(cancellationToken);
+        var local = committed!;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var size = (await db.AuditEvents.MaxAsync(e => (long?)e.Index, cancellationToken) ?? -1) + 1;
+        return size <= local.Size ? local : new Committed(size, await RootAtAsync(size, cancellationToken));
     }
 
     /// <summary>MTH of the first <paramref name="treeSize"/> committed events, from the stored subtrees.</summary>
@@ -565,7 +574,11 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
             [DbType.Int32, DbType.Int64, DbType.Binary], nodes);
         foreach (var records in batch.Where(p => p.Companion is not null).Select(p => p.Companion!).GroupBy(c => c.GetType()))
         {
-            await InsertRecordsAsync(db, connection, transaction, records.Key, [.. records]);
+            var rows = records.Key == typeof(AuditTreeHeadRecord) ? await NewTreeHeadsAsync(db, records) : [.. records];
+            if (rows.Length > 0)
+            {
+                await InsertRecordsAsync(db, connection, transaction, records.Key, rows);
+            }
         }
 
         await AuditOutbox.DeleteAsync(connection, transaction, waiting);
@@ -593,6 +606,15 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
 
             return new AuditedEvent(index, eventAt, entry, Convert.ToHexStringLower(leafHash));
         }
+    }
+
+    /// <summary>The heads of sizes no other process has stored a head for (checked under the log lock, so none is stored meanwhile).</summary>
+    private static async Task<object[]> NewTreeHeadsAsync(RegistryDbContext db, IEnumerable<object> heads)
+    {
+        var candidates = heads.Cast<AuditTreeHeadRecord>().DistinctBy(h => h.TreeSize).ToArray();
+        var sizes = candidates.Select(h => h.TreeSize).ToArray();
+        var stored = await db.AuditTreeHeads.AsNoTracking().Where(h => sizes.Contains(h.TreeSize)).Select(h => h.TreeSize).ToListAsync();
+        return candidates.Where(h => !stored.Contains(h.TreeSize)).ToArray<object>();
     }
 
     /// <summary>Makes this transaction the database's only log writer until it ends, so several processes extend one tree in turn.</summary>

@@ -68,18 +68,32 @@ public sealed class AuditLogTests : IAsyncLifetime
         await using var db = await fixture.Contexts.CreateDbContextAsync();
         var leaves = await db.AuditEvents.OrderBy(e => e.Index).Select(e => e.Leaf).ToListAsync();
         Assert.Equal(202, leaves.Count);
-        // Each instance's head is a signed head of a prefix of the one log; an append through b brings b to the end.
-        foreach (var instance in new[] { a, b })
+        // Each instance answers for the log as stored, whichever appended last: the same size and root, proofs up to the end.
+        var heads = await Task.WhenAll(a.LatestTreeHeadAsync(), b.LatestTreeHeadAsync());
+        foreach (var head in heads)
         {
-            var head = await instance.LatestTreeHeadAsync();
-            Assert.Equal(Convert.ToHexStringLower(NaiveMerkle.Mth(leaves.Take((int)head.TreeSize).ToList())), head.RootHash);
+            Assert.Equal(202, head.TreeSize);
+            Assert.Equal(Convert.ToHexStringLower(NaiveMerkle.Mth(leaves)), head.RootHash);
         }
 
+        Assert.Equal(202, await a.SizeAsync());
+        foreach (var e in stored.Where(e => e.Index % 50 == 0))
+        {
+            Assert.True((await a.InclusionProofAsync(e.Index, 202)).Verify(Convert.FromHexString(e.LeafHash), heads[1]));
+            Assert.True((await b.InclusionProofAsync(e.Index, 202)).Verify(Convert.FromHexString(e.LeafHash), heads[0]));
+        }
+
+        // Both signed size 202; one head is kept for it and appends go on through either instance.
         Assert.Equal(202, (await b.AppendAsync(Share(202))).Index);
-        leaves.Add((await db.AuditEvents.SingleAsync(e => e.Index == 202)).Leaf);
+        Assert.Equal(203, (await a.AppendAsync(Share(203))).Index);
+        leaves.AddRange(await db.AuditEvents.Where(e => e.Index >= 202).OrderBy(e => e.Index).Select(e => e.Leaf).ToListAsync());
+        var kept = await b.TreeHeadAsync(202);
+        Assert.NotNull(kept);
+        Assert.Contains(kept.Signature, heads.Select(h => h.Signature));
         var latest = await b.LatestTreeHeadAsync();
-        Assert.Equal(203, latest.TreeSize);
+        Assert.Equal(204, latest.TreeSize);
         Assert.Equal(Convert.ToHexStringLower(NaiveMerkle.Mth(leaves)), latest.RootHash);
+        Assert.True((await a.ConsistencyProofAsync(202, 204)).Verify(kept, latest));
     }
 
     [Fact]
