@@ -636,7 +636,8 @@ public sealed class AuditLog : IAuditTrail, IAsyncDisposable, IDisposable
         var sql = db.GetService<ISqlGenerationHelper>();
         var properties = entityType.GetProperties().ToArray();
         var columns = string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)));
-        foreach (var chunk in records.Chunk(RowsPerStatement))
+        // SQL Server takes at most 2,100 parameters per command.
+        foreach (var chunk in records.Chunk(Math.Max(1, Math.Min(RowsPerStatement, 2000 / properties.Length))))
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;

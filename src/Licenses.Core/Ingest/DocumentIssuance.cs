@@ -58,19 +58,44 @@ public sealed class DocumentIssuance
 
     /// <summary>Issues the documents of every version that waits for them and is due, until none is; returns how many got them.</summary>
     /// <remarks>For tools without the background worker (an import from the command line). A job that fails waits for its backoff and is not retried here.</remarks>
-    public async Task<int> IssuePendingAsync(CancellationToken cancellationToken = default)
+    public Task<int> IssuePendingAsync(CancellationToken cancellationToken = default) => RunPassesAsync(cancellationToken);
+
+    /// <summary>Claims, renders and attaches passes until none is due; returns how many versions got their documents.</summary>
+    /// <remarks>
+    /// The next pass is claimed and rendered while the previous one attaches: attaching is a write transaction and an audit
+    /// commit that use one core at most, and on SQLite may wait for the write lock, so rendering would otherwise stop for it.
+    /// </remarks>
+    internal async Task<int> RunPassesAsync(CancellationToken cancellationToken)
     {
         var issued = 0;
-        while (true)
+        Task<int>? attaching = null;
+        try
         {
-            var claims = await jobs.ClaimDueAsync(PassSize, cancellationToken);
-            if (claims.Count == 0)
+            while (true)
             {
-                return issued;
-            }
+                var claims = await jobs.ClaimDueAsync(PassSize, cancellationToken);
+                if (claims.Count == 0)
+                {
+                    break;
+                }
 
-            issued += await IssueAsync(claims, cancellationToken);
+                var pass = await RenderAsync(claims, cancellationToken);
+                if (attaching is not null)
+                {
+                    issued += await attaching;
+                }
+
+                attaching = FinishAsync(pass, cancellationToken);
+            }
         }
+        catch when (attaching is not null)
+        {
+            // The pass already rendered still attaches before this failure is passed on; if it fails too, its jobs wait for their leases.
+            await attaching.ContinueWith(t => { _ = t.Exception; }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+
+        return attaching is null ? issued : issued + await attaching;
     }
 
     /// <summary>Versions waiting for their documents, and how many of them have failed at least once.</summary>
@@ -81,17 +106,14 @@ public sealed class DocumentIssuance
 
     internal void NotifyQueued() => Queued?.Invoke();
 
-    internal Task<IReadOnlyList<DocumentJobs.Claim>> ClaimDueAsync(CancellationToken cancellationToken) => jobs.ClaimDueAsync(PassSize, cancellationToken);
-
     /// <summary>Renders, seals and attaches the documents of the claimed jobs; returns how many versions got them.</summary>
     /// <remarks>A job that fails is released with a backoff and its reason; the others go on.</remarks>
-    internal async Task<int> IssueAsync(IReadOnlyList<DocumentJobs.Claim> claims, CancellationToken cancellationToken)
-    {
-        if (claims.Count == 0)
-        {
-            return 0;
-        }
+    internal async Task<int> IssueAsync(IReadOnlyList<DocumentJobs.Claim> claims, CancellationToken cancellationToken) =>
+        claims.Count == 0 ? 0 : await FinishAsync(await RenderAsync(claims, cancellationToken), cancellationToken);
 
+    /// <summary>Renders and seals the documents of the claimed jobs across every core, outside any transaction.</summary>
+    private async Task<RenderedPass> RenderAsync(IReadOnlyList<DocumentJobs.Claim> claims, CancellationToken cancellationToken)
+    {
         var work = await LoadAsync(claims, cancellationToken);
         var directory = (await departments.ListAsync(cancellationToken)).ToDictionary(d => d.Code);
         var plans = new Dictionary<(LicenseTypeCode, string), Task<SealingPlan>>();
@@ -127,6 +149,13 @@ public sealed class DocumentIssuance
             }
         });
 
+        return new RenderedPass(claims, work, rendered, failures);
+    }
+
+    /// <summary>Attaches a rendered pass, releases its failed and vanished jobs, and moves its audit events into the log.</summary>
+    private async Task<int> FinishAsync(RenderedPass pass, CancellationToken cancellationToken)
+    {
+        var (claims, work, rendered, failures) = pass;
         var attached = await AttachAsync(work, rendered, cancellationToken);
         for (var i = 0; i < work.Count; i++)
         {
@@ -149,6 +178,12 @@ public sealed class DocumentIssuance
 
         return attached;
     }
+
+    private sealed record RenderedPass(
+        IReadOnlyList<DocumentJobs.Claim> Claims,
+        List<Work> Work,
+        IReadOnlyList<LicenseDocumentRecord>?[] Rendered,
+        Exception?[] Failures);
 
     private async Task<SealingPlan> PlanAsync(Work item, IReadOnlyDictionary<UnifiedSocialCreditCode, Department> directory, CancellationToken cancellationToken)
     {

@@ -6,8 +6,8 @@ namespace ElectronicLicense.Licenses.Ingest;
 
 /// <summary>Renders and seals, in the background of the API, the documents of versions that batches stored.</summary>
 /// <remarks>
-/// Woken when a batch queues jobs and on a timer, which also picks up what a crash left or another process queued. One pass
-/// at a time per process, each across every core; passes of several processes share the queue through its leases.
+/// Woken when a batch queues jobs and on a timer, which also picks up what a crash left or another process queued. Each pass
+/// renders across every core while the one before it attaches; passes of several processes share the queue through its leases.
 /// </remarks>
 internal sealed class DocumentIssuanceWorker(DocumentIssuance issuance, IssuanceOptions options, ILogger<DocumentIssuanceWorker> logger) : BackgroundService
 {
@@ -20,12 +20,10 @@ internal sealed class DocumentIssuanceWorker(DocumentIssuance issuance, Issuance
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var busy = false;
                 try
                 {
-                    var claims = await issuance.ClaimDueAsync(stoppingToken);
-                    busy = claims.Count > 0;
-                    await issuance.IssueAsync(claims, stoppingToken);
+                    // Until nothing is due: a batch woke the worker, or the poll found jobs.
+                    await issuance.RunPassesAsync(stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -37,16 +35,13 @@ internal sealed class DocumentIssuanceWorker(DocumentIssuance issuance, Issuance
                     logger.LogWarning("Document issuance pass failed: {Error}: {Message}", e.GetType().Name, e.Message);
                 }
 
-                if (!busy)
+                try
                 {
-                    try
-                    {
-                        await wake.WaitAsync(options.WorkerPollInterval, stoppingToken);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        return;
-                    }
+                    await wake.WaitAsync(options.WorkerPollInterval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
                 }
             }
         }

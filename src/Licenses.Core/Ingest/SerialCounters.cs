@@ -38,12 +38,27 @@ internal static class SerialCounters
         foreach (var ((type, year), count) in needed.OrderBy(n => n.Key.Type.Value, StringComparer.Ordinal).ThenBy(n => n.Key.Year))
         {
             var code = type.Value;
-            await db.Database.ExecuteSqlAsync(
-                $"""INSERT INTO serial_counters ("TypeCode", "IssuerCode", "Year", "Next") VALUES ({code}, {issuer}, {year}, 1) ON CONFLICT DO NOTHING""",
-                cancellationToken);
-            var next = (await db.Database.SqlQuery<long>(
-                $"""UPDATE serial_counters SET "Next" = "Next" + {count} WHERE "TypeCode" = {code} AND "IssuerCode" = {issuer} AND "Year" = {year} RETURNING "Next" AS "Value" """)
-                .ToListAsync(cancellationToken)).Single();
+            long next;
+            if (RegistryDatabase.ProviderOf(db.Database) == DatabaseProvider.SqlServer)
+            {
+                // T-SQL has neither ON CONFLICT nor RETURNING; the range lock keeps two first inserts of a counter apart.
+                await db.Database.ExecuteSqlAsync(
+                    $"""IF NOT EXISTS (SELECT 1 FROM serial_counters WITH (UPDLOCK, HOLDLOCK) WHERE "TypeCode" = {code} AND "IssuerCode" = {issuer} AND "Year" = {year}) INSERT INTO serial_counters ("TypeCode", "IssuerCode", "Year", "Next") VALUES ({code}, {issuer}, {year}, 1)""",
+                    cancellationToken);
+                next = (await db.Database.SqlQuery<long>(
+                    $"""UPDATE serial_counters SET "Next" = "Next" + {count} OUTPUT INSERTED."Next" AS "Value" WHERE "TypeCode" = {code} AND "IssuerCode" = {issuer} AND "Year" = {year}""")
+                    .ToListAsync(cancellationToken)).Single();
+            }
+            else
+            {
+                await db.Database.ExecuteSqlAsync(
+                    $"""INSERT INTO serial_counters ("TypeCode", "IssuerCode", "Year", "Next") VALUES ({code}, {issuer}, {year}, 1) ON CONFLICT DO NOTHING""",
+                    cancellationToken);
+                next = (await db.Database.SqlQuery<long>(
+                    $"""UPDATE serial_counters SET "Next" = "Next" + {count} WHERE "TypeCode" = {code} AND "IssuerCode" = {issuer} AND "Year" = {year} RETURNING "Next" AS "Value" """)
+                    .ToListAsync(cancellationToken)).Single();
+            }
+
             blocks.Add(type, year, next - count);
         }
 

@@ -33,7 +33,8 @@ internal sealed class StatusListStore(int listSize)
             return entries;
         }
 
-        await db.Database.ExecuteSqlAsync($"""UPDATE status_lists SET "Revision" = "Revision" WHERE "Full" = FALSE""", cancellationToken);
+        // A parameter, not a literal: SQL Server has no FALSE, PostgreSQL no boolean = 0.
+        await db.Database.ExecuteSqlAsync($"""UPDATE status_lists SET "Revision" = "Revision" WHERE "Full" = {false}""", cancellationToken);
         var list = await db.StatusLists.Where(l => !l.Full).OrderBy(l => l.Id).FirstOrDefaultAsync(cancellationToken)
             ?? NewList(db, (await db.StatusLists.MaxAsync(l => (int?)l.Id, cancellationToken) ?? 0) + 1, now);
         Detach(list);
