@@ -1,7 +1,6 @@
 using ElectronicLicense.Licenses.Lifecycle;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using ElectronicLicense.Licenses.Audit;
 using ElectronicLicense.Licenses.Catalog;
 using ElectronicLicense.Licenses.Departments;
@@ -26,7 +25,7 @@ public sealed class IngestService
     private readonly IDbContextFactory<RegistryDbContext> contexts;
     private readonly IObjectStore objects;
     private readonly TimeProvider clock;
-    private readonly SubmissionParser parser;
+    private readonly SubmissionPreparation preparation;
     private readonly int chunkSize;
     private readonly long maxLineBytes;
     private readonly LicenseDocumentIssuer? documentIssuer;
@@ -58,7 +57,7 @@ public sealed class IngestService
         this.departments = departments;
         this.objects = objects;
         this.clock = clock;
-        parser = new SubmissionParser(catalog, new UsccAllowList(options.Value.UsccAllowList), clock);
+        preparation = new SubmissionPreparation(new SubmissionParser(catalog, new UsccAllowList(options.Value.UsccAllowList), clock));
         chunkSize = Math.Clamp(options.Value.BatchChunkSize, 1, 10_000);
         maxLineBytes = options.Value.MaxBodyBytes;
     }
@@ -72,7 +71,7 @@ public sealed class IngestService
     /// <exception cref="RegistryException">The license was rejected; nothing was stored.</exception>
     public async Task<IngestResult> IngestAsync(DepartmentIdentity caller, string json, CancellationToken cancellationToken = default)
     {
-        var prepared = Prepare(caller, json);
+        var prepared = preparation.Prepare(caller, json);
         var token = Guid.NewGuid();
         var (results, jobs) = prepared.Error is not null
             ? ([IngestResult.Rejected(prepared.Error)], [])
@@ -115,7 +114,7 @@ public sealed class IngestService
         Stream ndjson,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var chunk = new List<Prepared>(chunkSize);
+        var chunk = new List<PreparedSubmission>(chunkSize);
         await foreach (var line in NdjsonReader.ReadAsync(ndjson, maxLineBytes, cancellationToken))
         {
             if (line.Text is not null && string.IsNullOrWhiteSpace(line.Text))
@@ -124,8 +123,8 @@ public sealed class IngestService
             }
 
             var prepared = line.Text is null
-                ? new Prepared(null, null, null, new RegistryException(RegistryErrorCodes.MalformedJson, $"Line {line.Number}: {line.Problem}."))
-                : Prepare(caller, line.Text);
+                ? new PreparedSubmission(null, null, null, new RegistryException(RegistryErrorCodes.MalformedJson, $"Line {line.Number}: {line.Problem}."))
+                : preparation.Prepare(caller, line.Text);
             chunk.Add(prepared with { Line = line.Number });
             if (chunk.Count == chunkSize)
             {
@@ -144,7 +143,7 @@ public sealed class IngestService
         }
     }
 
-    private async Task<IReadOnlyList<BatchLineResult>> StoreChunkAsync(DepartmentIdentity caller, List<Prepared> chunk, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<BatchLineResult>> StoreChunkAsync(DepartmentIdentity caller, List<PreparedSubmission> chunk, CancellationToken cancellationToken)
     {
         var valid = chunk.Where(p => p.Error is null).ToList();
         var (stored, jobs) = valid.Count > 0 ? await StoreAsync(caller, valid, claimedBy: null, cancellationToken) : ([], []);
@@ -170,7 +169,7 @@ public sealed class IngestService
     /// never what only was attempted; appending them now keeps the log current, and a failure there is not the push's:
     /// the rows wait for the log's next pass. A caller that disconnects cancels neither.
     /// </remarks>
-    private async Task RecordAsync(DepartmentIdentity caller, IReadOnlyList<(Prepared Item, IngestResult Result)> outcomes, bool anyStored)
+    private async Task RecordAsync(DepartmentIdentity caller, IReadOnlyList<(PreparedSubmission Item, IngestResult Result)> outcomes, bool anyStored)
     {
         if (audit is null || outcomes.Count == 0)
         {
@@ -178,70 +177,12 @@ public sealed class IngestService
         }
 
         var appends = outcomes.Where(o => o.Item.Error is not null)
-            .Select(o => audit.AppendAsync(Entry(caller, o.Item, o.Result), CancellationToken.None))
+            .Select(o => audit.AppendAsync(SubmissionPreparation.IngestEntry(caller, o.Item, o.Result), CancellationToken.None))
             .ToList();
         await Task.WhenAll(appends);
         if (anyStored)
         {
             await AuditOutbox.AppendCommittedAsync(audit);
-        }
-    }
-
-    /// <summary>The <c>license.ingest</c> event of one pushed license, rejected ones included; <c>license.issue</c> comes with its documents.</summary>
-    private static AuditEntry Entry(DepartmentIdentity caller, Prepared item, IngestResult result)
-    {
-        var submission = item.Submission;
-        var outcome = result.Error is null ? AuditOutcome.Success : result.Error.Code == RegistryErrorCodes.NotAuthorised ? AuditOutcome.Denied : AuditOutcome.Failed;
-        return caller.Entry(AuditActions.Ingest, outcome) with
-        {
-            HolderCode = submission?.HolderCode,
-            LicenseId = result.LicenseId?.Value,
-            TypeCode = submission?.Type.Code.Value,
-            Detail = result.Error is { } error ? "rejected " + error.Code : Outcome(result.Outcome),
-        };
-    }
-
-    private static string Outcome(IngestOutcome outcome) => outcome switch
-    {
-        IngestOutcome.Created => "created",
-        IngestOutcome.NewVersion => "new-version",
-        _ => "unchanged",
-    };
-
-    private Prepared Prepare(DepartmentIdentity caller, string json)
-    {
-        try
-        {
-            var body = SubmissionParser.ReadJson(json);
-            var submission = parser.Parse(body);
-            Authorize(caller, submission, body);
-            submission.IssuerCode = caller.Code;
-            var data = LicenseData.Build(submission, caller.Department.Name);
-            var documentSha256 = submission.Document is { } document ? Convert.ToHexStringLower(SHA256.HashData(document.Content)) : null;
-            return new Prepared(submission, LicenseData.Serialize(data), LicenseData.ContentHash(data, documentSha256), null);
-        }
-        catch (RegistryException e)
-        {
-            return new Prepared(null, null, null, e);
-        }
-    }
-
-    private static void Authorize(DepartmentIdentity caller, LicenseSubmission submission, Newtonsoft.Json.Linq.JObject body)
-    {
-        var claimed = (string?)body[MetadataNames.IssuerCode];
-        if (claimed is not null && !string.Equals(claimed, caller.Code.Value, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new RegistryException(RegistryErrorCodes.NotAuthorised,
-                "颁发机构代码 names another department: a department may push only the licenses it issues.",
-                [new FieldError("/" + MetadataNames.IssuerCode, "must be the pushing department's own 统一社会信用代码")]);
-        }
-
-        if (caller.Role != DepartmentRole.Issuer || !submission.Type.IsIssuer(caller.Code))
-        {
-            var pointer = "/" + (claimed is null ? MetadataNames.TypeCode : MetadataNames.IssuerCode);
-            throw new RegistryException(RegistryErrorCodes.NotAuthorised,
-                $"The department is not an authorised issuer of {submission.Type.Name} ({submission.Type.Code}).",
-                [new FieldError(pointer, $"the catalog does not list this department among the issuers of {submission.Type.Code}")]);
         }
     }
 
@@ -251,10 +192,10 @@ public sealed class IngestService
     /// <param name="claimedBy">The token under which the caller issues the documents itself after the commit; null leaves them to the worker.</param>
     /// <param name="cancellationToken">Stops before the commit.</param>
     private async Task<(IReadOnlyList<IngestResult> Results, IReadOnlyList<DocumentJobRecord> Jobs)> StoreAsync(
-        DepartmentIdentity caller, IReadOnlyList<Prepared> items, Guid? claimedBy, CancellationToken cancellationToken)
+        DepartmentIdentity caller, IReadOnlyList<PreparedSubmission> items, Guid? claimedBy, CancellationToken cancellationToken)
     {
         // Files first: content-addressed, so a file whose license then fails to commit is an unreferenced blob, never a partial license.
-        var documents = new Dictionary<Prepared, StoredObject>();
+        var documents = new Dictionary<PreparedSubmission, StoredObject>();
         foreach (var item in items)
         {
             if (item.Submission!.Document is { } document)
@@ -292,8 +233,8 @@ public sealed class IngestService
     /// <summary>Writes the chunk's rows, and nothing else, in one transaction: licenses, versions, serials, status-list entries, pushed files' records, document jobs, archive queue, audit outbox.</summary>
     private async Task<(IReadOnlyList<IngestResult> Results, IReadOnlyList<DocumentJobRecord> Jobs)> TryStoreAsync(
         DepartmentIdentity caller,
-        IReadOnlyList<Prepared> items,
-        Dictionary<Prepared, StoredObject> documents,
+        IReadOnlyList<PreparedSubmission> items,
+        Dictionary<PreparedSubmission, StoredObject> documents,
         Dictionary<LicenseTypeCode, RegistryException?> notReady,
         Guid? claimedBy,
         CancellationToken cancellationToken)
@@ -406,7 +347,7 @@ public sealed class IngestService
             // The events go with the rows they record: both are committed, or neither.
             for (var i = 0; i < items.Count; i++)
             {
-                AuditOutbox.Add(db, Entry(caller, items[i], results[i]), now);
+                AuditOutbox.Add(db, SubmissionPreparation.IngestEntry(caller, items[i], results[i]), now);
             }
         }
 
@@ -460,7 +401,7 @@ public sealed class IngestService
     }
 
     /// <summary>The row of a version the aggregate made, with the pushed file (if any) that the rules do not keep.</summary>
-    private static LicenseVersionRecord VersionRecord(LicenseVersion version, Prepared item, StoredObject? document, string pushedBy)
+    private static LicenseVersionRecord VersionRecord(LicenseVersion version, PreparedSubmission item, StoredObject? document, string pushedBy)
     {
         var record = version.ToRecord(item.DataJson!, pushedBy);
         record.SourceDocumentSha256 = document?.Sha256;
@@ -477,8 +418,4 @@ public sealed class IngestService
         public License License => license ??= Record.ToLicense();
     }
 
-    private sealed record Prepared(LicenseSubmission? Submission, string? DataJson, string? ContentSha256, RegistryException? Error)
-    {
-        public int Line { get; init; }
-    }
 }
