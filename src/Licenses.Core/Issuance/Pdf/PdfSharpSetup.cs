@@ -1,17 +1,16 @@
-using PdfSharp;
 using PdfSharp.Fonts;
 
 namespace ElectronicLicense.Licenses.Issuance.Pdf;
 
-/// <summary>PDFsharp's process-wide settings, made once: the licence and the font resolver.</summary>
+/// <summary>PDFsharp's process-wide settings, made once: the font resolver.</summary>
 internal static class PdfSharpSetup
 {
     private static readonly Lock Gate = new();
     private static bool initialized;
 
-    /// <summary>Accepts PDFsharp's AGPL licence and installs <see cref="LicenseFontResolver"/>.</summary>
+    /// <summary>Installs <see cref="LicenseFontResolver"/>.</summary>
     /// <remarks>
-    /// PDFsharp 6.5 throws on <c>new PdfDocument()</c> without a licence, and on Linux has no fonts without a resolver. A resolver
+    /// PDFsharp (6.2, MIT) has no fonts on Linux without a resolver. A resolver
     /// can be set only once per process; if another component installed its own first, ours becomes the fallback resolver,
     /// which PDFsharp asks for families the first one does not know.
     /// </remarks>
@@ -24,9 +23,6 @@ internal static class PdfSharpSetup
             {
                 return;
             }
-
-            // The project is AGPL-3.0-only (Directory.Build.props), which PDFsharp's AGPL option requires.
-            PdfSharpLicense.SetAgplLicense();
 
             var resolver = LicenseFontResolver.Instance;
             if (GlobalFontSettings.FontResolver is null)
