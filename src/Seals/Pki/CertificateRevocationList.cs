@@ -68,7 +68,7 @@ public sealed class CertificateRevocationList
         this.rawData = rawData;
         Issuer = new X500DistinguishedName(crl.IssuerDN.GetDerEncoded());
         ThisUpdate = new DateTimeOffset(DateTime.SpecifyKind(crl.ThisUpdate, DateTimeKind.Utc));
-        NextUpdate = crl.NextUpdate is { } next ? new DateTimeOffset(DateTime.SpecifyKind(next.Value, DateTimeKind.Utc)) : null;
+        NextUpdate = crl.NextUpdate is { } next ? new DateTimeOffset(DateTime.SpecifyKind(next, DateTimeKind.Utc)) : null;
         var number = crl.GetExtensionValue(X509Extensions.CrlNumber);
         CrlNumber = number is null ? null : DerInteger.GetInstance(Asn1Object.FromByteArray(number.GetOctets())).Value.LongValue;
         Entries = crl.GetRevokedCertificates()?.Cast<X509CrlEntry>().Select(ToEntry).ToList() ?? [];

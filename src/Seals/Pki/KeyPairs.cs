@@ -54,7 +54,7 @@ internal static class KeyPairs
     public static byte[] KeyIdentifier(AsymmetricKeyParameter publicKey)
     {
         var info = SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(publicKey);
-        return SHA256.HashData(info.PublicKeyData.GetBytes())[..20];
+        return SHA256.HashData(info.PublicKey.GetBytes())[..20];
     }
 
     /// <summary>A random positive serial number of 127 bits (RFC 5280 §4.1.2.2: at most 20 octets; CA/B forum: at least 64 random bits).</summary>

@@ -20,7 +20,6 @@ internal static class PdfTestFiles
 
     private static readonly Lazy<bool> Setup = new(() =>
     {
-        PdfSharp.PdfSharpLicense.SetAgplLicense();
         GlobalFontSettings.FontResolver = new WenKaiResolver();
         return true;
     });
