@@ -10,7 +10,7 @@ internal static class CatalogLoader
 {
     public const string SchemaIdPrefix = "urn:elic:license-type:";
 
-    // NJsonSchema 10.7 (draft-07) silently ignores these: a schema using them would accept data it means to refuse.
+    // NJsonSchema (draft-07; 10.7 and 11.6 alike, checked) silently ignores these: a schema using them would accept data it means to refuse.
     private static readonly HashSet<string> UnsupportedKeywords = new(StringComparer.Ordinal)
     {
         "const", "if", "then", "else", "contains", "propertyNames", "dependencies", "prefixItems",
