@@ -1,6 +1,7 @@
 using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
+using Minio;
 
 namespace ElectronicLicense.Licenses.Storage;
 
@@ -22,8 +23,9 @@ public static class BlobStores
         return (options.Kind ?? "folder").Trim().ToLowerInvariant() switch
         {
             "folder" or "" => new LocalFolderBlobStore(string.IsNullOrWhiteSpace(options.Path) ? defaultFolder : options.Path),
-            "s3" or "minio" => CreateS3(options.S3 ?? new S3BucketOptions()),
-            _ => throw new InvalidOperationException($"Blob store Kind must be folder or s3, got '{options.Kind}'."),
+            "s3" => CreateS3(options.S3 ?? new S3BucketOptions()),
+            "minio" => CreateMinio(options.S3 ?? new S3BucketOptions()),
+            _ => throw new InvalidOperationException($"Blob store Kind must be folder, minio or s3, got '{options.Kind}'."),
         };
     }
 
@@ -38,6 +40,46 @@ public static class BlobStores
         }
 
         return new S3BlobStore(CreateClient(options), options.Bucket, options.Prefix);
+    }
+
+    /// <summary>Creates a store for a MinIO bucket (the official MinIO client; multipart uploads for large packages).</summary>
+    /// <exception cref="InvalidOperationException">No bucket or endpoint is named, or the credentials are incomplete.</exception>
+    public static IBlobStore CreateMinio(S3BucketOptions options) => CreateMinio(options, http: null);
+
+    /// <summary>As <see cref="CreateMinio(S3BucketOptions)"/>, sending through <paramref name="http"/> when given (tests adapt a server's answers).</summary>
+    internal static IBlobStore CreateMinio(S3BucketOptions options, HttpClient? http)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.Bucket))
+        {
+            throw new InvalidOperationException("S3:Bucket is required when the blob store Kind is minio.");
+        }
+
+        if (!Uri.TryCreate(options.ServiceUrl, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
+        {
+            throw new InvalidOperationException($"S3:ServiceUrl must be the MinIO endpoint (http:// or https://host:port) when the blob store Kind is minio, got '{options.ServiceUrl}'.");
+        }
+
+        var accessKey = NonEmpty(options.AccessKey) ?? NonEmpty(Environment.GetEnvironmentVariable(AccessKeyVariable));
+        var secretKey = NonEmpty(options.SecretKey) ?? NonEmpty(Environment.GetEnvironmentVariable(SecretKeyVariable));
+        if (accessKey is null || secretKey is null)
+        {
+            throw new InvalidOperationException(
+                $"MinIO credentials need an access key and a secret key (S3:AccessKey/S3:SecretKey or {AccessKeyVariable}/{SecretKeyVariable}).");
+        }
+
+        var client = new MinioClient()
+            .WithEndpoint(endpoint.Host, endpoint.Port)
+            .WithSSL(endpoint.Scheme == "https")
+            .WithRegion(options.Region)
+            .WithCredentials(accessKey, secretKey)
+            .WithTimeout((int)TimeSpan.FromMinutes(5).TotalMilliseconds);
+        if (http is not null)
+        {
+            client = client.WithHttpClient(http, disposeHttpClient: true);
+        }
+
+        return new MinioBlobStore(client.Build(), options.Bucket, options.Prefix);
     }
 
     /// <summary>A client for <paramref name="options"/>: path style, no chunked uploads needed, SDK retries off (the store retries).</summary>

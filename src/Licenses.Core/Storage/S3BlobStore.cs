@@ -229,7 +229,7 @@ internal sealed class S3BlobStore : IBlobStore, IDisposable
     }
 
     /// <summary>The upload stream at position 0, its digest and length, and whether it is a spool file of ours.</summary>
-    private static async Task<(Stream Upload, string Sha256, long Length, bool Spooled)> PrepareAsync(Stream content, CancellationToken cancellationToken)
+    internal static async Task<(Stream Upload, string Sha256, long Length, bool Spooled)> PrepareAsync(Stream content, CancellationToken cancellationToken)
     {
         if (content.CanSeek && content.Position == 0)
         {
@@ -385,8 +385,12 @@ internal sealed record S3RetryPolicy(int Attempts, TimeSpan FirstDelay)
     };
 
     /// <summary>Runs <paramref name="operation"/>, again after a transient failure, until it succeeds or the attempts are spent.</summary>
-    public async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    /// <param name="operation">The request.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    /// <param name="isTransient">Which failures pass on a retry; <see cref="IsTransient"/> (the AWS SDK's exceptions) when null.</param>
+    public async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken, Func<Exception, CancellationToken, bool>? isTransient = null)
     {
+        var transient = isTransient ?? IsTransient;
         var delay = FirstDelay;
         for (var attempt = 1; ; attempt++)
         {
@@ -394,7 +398,7 @@ internal sealed record S3RetryPolicy(int Attempts, TimeSpan FirstDelay)
             {
                 return await operation(cancellationToken);
             }
-            catch (Exception e) when (attempt < Attempts && IsTransient(e, cancellationToken))
+            catch (Exception e) when (attempt < Attempts && transient(e, cancellationToken))
             {
                 await Task.Delay(delay, cancellationToken);
                 delay *= 2;
