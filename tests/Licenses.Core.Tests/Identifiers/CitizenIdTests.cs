@@ -1,13 +1,11 @@
 using ElectronicLicense.Licenses.Identifiers;
-using FsCheck;
-using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace ElectronicLicense.Licenses.Tests.Identifiers;
 
+[Properties(Arbitrary = new[] { typeof(IdentifierArbitraries) })]
 public class CitizenIdTests
 {
-    private static readonly Arbitrary<CitizenId> Valid = IdentifierGenerators.CitizenIds.ToArbitrary();
-
     // A clock in the middle of 2025, far from any day boundary in China.
     private static readonly FixedTimeProvider MidYear2025 = new(new DateTimeOffset(2025, 6, 15, 4, 0, 0, TimeSpan.Zero));
 
@@ -47,59 +45,45 @@ public class CitizenIdTests
         Assert.Equal("1101**********002X", CitizenId.Parse("11010519491231002X").Masked);
     }
 
-    [Fact]
-    public void Generated_numbers_round_trip_through_their_canonical_form()
+    [Property]
+    public bool Generated_numbers_round_trip_through_their_canonical_form(CitizenId id)
     {
-        Prop.ForAll(Valid, id =>
+        var parsed = CitizenId.Parse(id.ToString());
+        return parsed == id
+            && parsed.Equals((object)id)
+            && parsed.GetHashCode() == id.GetHashCode()
+            && parsed.ToString() == id.Value
+            && CitizenId.Parse(parsed.Value.ToLowerInvariant()) == id;
+    }
+
+    // MOD 11-2 weights are all non-zero modulo the prime 11 and two digits differ by less than 11,
+    // so changing any one body digit changes the check; a changed check character never matches.
+    [Property]
+    public bool Single_character_substitution_is_rejected(CitizenId id) =>
+        IdentifierGenerators.Substitutions(id.Value, IdentifierGenerators.Digits + "X")
+            .All(m => !CitizenId.TryParse(m.Mutant, out _, out _));
+
+    // Guaranteed by MOD 11-2: neighbouring weights differ (each is twice the next, mod 11), so
+    // swapping digits a ≠ b changes the sum by (a − b)(wᵢ − wᵢ₊₁) ≢ 0 (mod 11). Swapping the last
+    // body digit with the check character is caught too: their weights are 2 and 1, and an 'X'
+    // moved into the body is not a digit.
+    [Property]
+    public bool Adjacent_transposition_is_rejected(CitizenId id) =>
+        IdentifierGenerators.AdjacentTranspositions(id.Value)
+            .All(m => !CitizenId.TryParse(m.Mutant, out _, out _));
+
+    [Property]
+    public void Failure_reasons_never_repeat_the_number(CitizenId id)
+    {
+        string region = id.Value[..6];
+        string birth = id.Value[6..14];
+        foreach (var (_, mutant) in IdentifierGenerators.Substitutions(id.Value, IdentifierGenerators.Digits + "X"))
         {
-            var parsed = CitizenId.Parse(id.ToString());
-            return parsed == id
-                && parsed.Equals((object)id)
-                && parsed.GetHashCode() == id.GetHashCode()
-                && parsed.ToString() == id.Value
-                && CitizenId.Parse(parsed.Value.ToLowerInvariant()) == id;
-        }).QuickCheckThrowOnFailure();
-    }
-
-    [Fact]
-    public void Single_character_substitution_is_rejected()
-    {
-        // MOD 11-2 weights are all non-zero modulo the prime 11 and two digits differ by less than 11,
-        // so changing any one body digit changes the check; a changed check character never matches.
-        Prop.ForAll(Valid, id =>
-            IdentifierGenerators.Substitutions(id.Value, IdentifierGenerators.Digits + "X")
-                .All(m => !CitizenId.TryParse(m.Mutant, out _, out _)))
-            .QuickCheckThrowOnFailure();
-    }
-
-    [Fact]
-    public void Adjacent_transposition_is_rejected()
-    {
-        // Guaranteed by MOD 11-2: neighbouring weights differ (each is twice the next, mod 11), so
-        // swapping digits a ≠ b changes the sum by (a − b)(wᵢ − wᵢ₊₁) ≢ 0 (mod 11). Swapping the last
-        // body digit with the check character is caught too: their weights are 2 and 1, and an 'X'
-        // moved into the body is not a digit.
-        Prop.ForAll(Valid, id =>
-            IdentifierGenerators.AdjacentTranspositions(id.Value)
-                .All(m => !CitizenId.TryParse(m.Mutant, out _, out _)))
-            .QuickCheckThrowOnFailure();
-    }
-
-    [Fact]
-    public void Failure_reasons_never_repeat_the_number()
-    {
-        Prop.ForAll(Valid, id =>
-        {
-            string region = id.Value[..6];
-            string birth = id.Value[6..14];
-            foreach (var (_, mutant) in IdentifierGenerators.Substitutions(id.Value, IdentifierGenerators.Digits + "X"))
-            {
-                Assert.False(CitizenId.TryParse(mutant, out _, out var error));
-                Assert.DoesNotContain(region, error, StringComparison.Ordinal);
-                Assert.DoesNotContain(birth, error, StringComparison.Ordinal);
-                Assert.DoesNotContain(mutant[..17], error, StringComparison.Ordinal);
-            }
-        }).QuickCheckThrowOnFailure();
+            Assert.False(CitizenId.TryParse(mutant, out _, out var error));
+            Assert.DoesNotContain(region, error, StringComparison.Ordinal);
+            Assert.DoesNotContain(birth, error, StringComparison.Ordinal);
+            Assert.DoesNotContain(mutant[..17], error, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

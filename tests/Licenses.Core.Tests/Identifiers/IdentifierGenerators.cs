@@ -84,3 +84,15 @@ internal static class IdentifierGenerators
         return new string(chars);
     }
 }
+
+/// <summary>The identifier generators as the Arbitrary instances the <c>[Property]</c> tests draw from (no shrinking, as before).</summary>
+internal static class IdentifierArbitraries
+{
+    public static Arbitrary<CitizenId> CitizenId() => IdentifierGenerators.CitizenIds.ToArbitrary();
+
+    public static Arbitrary<UnifiedSocialCreditCode> UnifiedSocialCreditCode() => IdentifierGenerators.CreditCodes.ToArbitrary();
+
+    public static Arbitrary<LicenseTypeCode> LicenseTypeCode() => IdentifierGenerators.TypeCodes.ToArbitrary();
+
+    public static Arbitrary<LicenseId> LicenseId() => IdentifierGenerators.LicenseIds.ToArbitrary();
+}

@@ -1,15 +1,13 @@
 using ElectronicLicense.Licenses.Identifiers;
-using FsCheck;
-using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace ElectronicLicense.Licenses.Tests.Identifiers;
 
+[Properties(Arbitrary = new[] { typeof(IdentifierArbitraries) })]
 public class LicenseIdTests
 {
     private const string BusinessLicense = "1.2.156.3005.2.11100000000013338W009.11330105002500287C.2025052201.002.0";
     private const string HunanLicense = "1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.001.U";
-
-    private static readonly Arbitrary<LicenseId> Valid = IdentifierGenerators.LicenseIds.ToArbitrary();
 
     // The dot widens substitutions beyond the characters of the parts.
     private const string SubstitutionAlphabet = IdentifierGenerators.Alphanumeric + ".";
@@ -60,33 +58,27 @@ public class LicenseIdTests
         Assert.Equal(first, LicenseId.Parse(first.Value));
     }
 
-    [Fact]
-    public void Generated_identifiers_round_trip_through_their_canonical_form()
+    [Property]
+    public bool Generated_identifiers_round_trip_through_their_canonical_form(LicenseId id)
     {
-        Prop.ForAll(Valid, id =>
-        {
-            var parsed = LicenseId.Parse(id.ToString());
-            return parsed == id
-                && parsed.GetHashCode() == id.GetHashCode()
-                && parsed.SeriesKey == id.SeriesKey
-                && parsed.Value.StartsWith(parsed.SeriesKey + ".", StringComparison.Ordinal)
-                && LicenseId.Parse(id.Value.ToLowerInvariant()) == id
-                && LicenseId.Parse(id.Value.ToLowerInvariant()).Value == id.Value
-                && id.WithVersion(id.Version) == id;
-        }).QuickCheckThrowOnFailure();
+        var parsed = LicenseId.Parse(id.ToString());
+        return parsed == id
+            && parsed.GetHashCode() == id.GetHashCode()
+            && parsed.SeriesKey == id.SeriesKey
+            && parsed.Value.StartsWith(parsed.SeriesKey + ".", StringComparison.Ordinal)
+            && LicenseId.Parse(id.Value.ToLowerInvariant()) == id
+            && LicenseId.Parse(id.Value.ToLowerInvariant()).Value == id.Value
+            && id.WithVersion(id.Version) == id;
     }
 
-    [Fact]
-    public void Single_character_substitution_is_rejected()
+    // MOD 37,36 detects every single substitution; prefix and dots are checked structurally.
+    [Property]
+    public void Single_character_substitution_is_rejected(LicenseId id)
     {
-        // MOD 37,36 detects every single substitution; prefix and dots are checked structurally.
-        Prop.ForAll(Valid, id =>
+        foreach (var (position, mutant) in IdentifierGenerators.Substitutions(id.Value, SubstitutionAlphabet))
         {
-            foreach (var (position, mutant) in IdentifierGenerators.Substitutions(id.Value, SubstitutionAlphabet))
-            {
-                Assert.False(LicenseId.TryParse(mutant, out _, out _), $"substitution at {position + 1} accepted: {mutant}");
-            }
-        }).QuickCheckThrowOnFailure();
+            Assert.False(LicenseId.TryParse(mutant, out _, out _), $"substitution at {position + 1} accepted: {mutant}");
+        }
     }
 
     [Fact]
@@ -101,34 +93,31 @@ public class LicenseIdTests
         }
     }
 
-    [Fact]
-    public void Adjacent_transposition_is_rejected_unless_it_swaps_alphabet_neighbours_outside_the_credit_codes()
+    // What holds: MOD 37,36 catches an adjacent swap of a ≠ b in every running state unless
+    // a − b ≡ ±1 (mod 36) (0↔1 … 9↔A … Y↔Z, Z↔0); those escape in exactly one state of 36.
+    // Inside type code and issuer the 统一社会信用代码 check catches every adjacent swap, and a swap
+    // that moves a dot breaks the fixed part lengths. So an accepted swap must be of alphabet
+    // neighbours in the type sequence, the serial or the version.
+    [Property]
+    public void Adjacent_transposition_is_rejected_unless_it_swaps_alphabet_neighbours_outside_the_credit_codes(LicenseId id)
     {
-        // What holds: MOD 37,36 catches an adjacent swap of a ≠ b in every running state unless
-        // a − b ≡ ±1 (mod 36) (0↔1 … 9↔A … Y↔Z, Z↔0); those escape in exactly one state of 36.
-        // Inside type code and issuer the 统一社会信用代码 check catches every adjacent swap, and a swap
-        // that moves a dot breaks the fixed part lengths. So an accepted swap must be of alphabet
-        // neighbours in the type sequence, the serial or the version.
-        Prop.ForAll(Valid, id =>
+        int typeStart = LicenseId.Prefix.Length + 1;
+        int issuerStart = typeStart + 22;
+        int issuerEnd = issuerStart + 18;
+        foreach (var (position, mutant) in IdentifierGenerators.AdjacentTranspositions(id.Value))
         {
-            int typeStart = LicenseId.Prefix.Length + 1;
-            int issuerStart = typeStart + 22;
-            int issuerEnd = issuerStart + 18;
-            foreach (var (position, mutant) in IdentifierGenerators.AdjacentTranspositions(id.Value))
+            if (!LicenseId.TryParse(mutant, out _, out _))
             {
-                if (!LicenseId.TryParse(mutant, out _, out _))
-                {
-                    continue;
-                }
-
-                bool inCreditCode = (position >= typeStart && position + 1 < typeStart + 18)
-                    || (position >= issuerStart && position + 1 < issuerEnd);
-                Assert.False(inCreditCode, $"swap at {position + 1} inside a 统一社会信用代码 accepted: {mutant}");
-                Assert.True(
-                    AreAlphabetNeighbours(id.Value[position], id.Value[position + 1]),
-                    $"swap at {position + 1} of non-neighbours accepted: {mutant}");
+                continue;
             }
-        }).QuickCheckThrowOnFailure();
+
+            bool inCreditCode = (position >= typeStart && position + 1 < typeStart + 18)
+                || (position >= issuerStart && position + 1 < issuerEnd);
+            Assert.False(inCreditCode, $"swap at {position + 1} inside a 统一社会信用代码 accepted: {mutant}");
+            Assert.True(
+                AreAlphabetNeighbours(id.Value[position], id.Value[position + 1]),
+                $"swap at {position + 1} of non-neighbours accepted: {mutant}");
+        }
     }
 
     [Fact]

@@ -1,13 +1,11 @@
 using ElectronicLicense.Licenses.Identifiers;
-using FsCheck;
-using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace ElectronicLicense.Licenses.Tests.Identifiers;
 
+[Properties(Arbitrary = new[] { typeof(IdentifierArbitraries) })]
 public class UnifiedSocialCreditCodeTests
 {
-    private static readonly Arbitrary<UnifiedSocialCreditCode> Valid = IdentifierGenerators.CreditCodes.ToArbitrary();
-
     [Fact]
     public void Known_codes_parse_into_their_parts()
     {
@@ -57,71 +55,53 @@ public class UnifiedSocialCreditCodeTests
         Assert.Equal("11100000000013338W", UnifiedSocialCreditCode.Create("11100000000013338").Value);
     }
 
-    [Fact]
-    public void Generated_codes_round_trip_through_their_canonical_form()
+    [Property]
+    public bool Generated_codes_round_trip_through_their_canonical_form(UnifiedSocialCreditCode code)
     {
-        Prop.ForAll(Valid, code =>
+        var parsed = UnifiedSocialCreditCode.Parse(code.ToString());
+        return parsed == code
+            && parsed.GetHashCode() == code.GetHashCode()
+            && parsed.IsCheckCharacterValid
+            && UnifiedSocialCreditCode.Parse(code.Value.ToLowerInvariant()) == code
+            && UnifiedSocialCreditCode.Parse(code.Value.ToLowerInvariant()).Value == code.Value;
+    }
+
+    // Weights 3^i mod 31 are non-zero modulo the prime 31 and two charset values differ by less than 31.
+    [Property]
+    public bool Single_character_substitution_is_rejected(UnifiedSocialCreditCode code) =>
+        IdentifierGenerators.Substitutions(code.Value, IdentifierGenerators.UsccCharset)
+            .All(m => !UnifiedSocialCreditCode.TryParse(m.Mutant, out _, out _));
+
+    // Guaranteed: wᵢ₊₁ = 3wᵢ, so a swap of values a ≠ b changes the sum by (a − b)(wᵢ − wᵢ₊₁) =
+    // −2wᵢ(a − b) ≢ 0 (mod 31). The check character acts with weight 1 (Σ + C18 ≡ 0), and 28 − 1 ≢ 0,
+    // so swapping it with position 17 is caught as well.
+    [Property]
+    public bool Adjacent_transposition_is_rejected(UnifiedSocialCreditCode code) =>
+        IdentifierGenerators.AdjacentTranspositions(code.Value)
+            .All(m => !UnifiedSocialCreditCode.TryParse(m.Mutant, out _, out _));
+
+    // 3 is a primitive root modulo 31, so the weights of positions 1–17 are all different; the only
+    // repeated weight is the check character's implicit 1, which equals position 1's weight 3⁰.
+    [Property]
+    public void Any_transposition_except_first_with_check_character_is_rejected(UnifiedSocialCreditCode code)
+    {
+        string value = code.Value;
+        for (int i = 0; i < value.Length; i++)
         {
-            var parsed = UnifiedSocialCreditCode.Parse(code.ToString());
-            return parsed == code
-                && parsed.GetHashCode() == code.GetHashCode()
-                && parsed.IsCheckCharacterValid
-                && UnifiedSocialCreditCode.Parse(code.Value.ToLowerInvariant()) == code
-                && UnifiedSocialCreditCode.Parse(code.Value.ToLowerInvariant()).Value == code.Value;
-        }).QuickCheckThrowOnFailure();
-    }
-
-    [Fact]
-    public void Single_character_substitution_is_rejected()
-    {
-        // Weights 3^i mod 31 are non-zero modulo the prime 31 and two charset values differ by less than 31.
-        Prop.ForAll(Valid, code =>
-            IdentifierGenerators.Substitutions(code.Value, IdentifierGenerators.UsccCharset)
-                .All(m => !UnifiedSocialCreditCode.TryParse(m.Mutant, out _, out _)))
-            .QuickCheckThrowOnFailure();
-    }
-
-    [Fact]
-    public void Adjacent_transposition_is_rejected()
-    {
-        // Guaranteed: wᵢ₊₁ = 3wᵢ, so a swap of values a ≠ b changes the sum by (a − b)(wᵢ − wᵢ₊₁) =
-        // −2wᵢ(a − b) ≢ 0 (mod 31). The check character acts with weight 1 (Σ + C18 ≡ 0), and 28 − 1 ≢ 0,
-        // so swapping it with position 17 is caught as well.
-        Prop.ForAll(Valid, code =>
-            IdentifierGenerators.AdjacentTranspositions(code.Value)
-                .All(m => !UnifiedSocialCreditCode.TryParse(m.Mutant, out _, out _)))
-            .QuickCheckThrowOnFailure();
-    }
-
-    [Fact]
-    public void Any_transposition_except_first_with_check_character_is_rejected()
-    {
-        // 3 is a primitive root modulo 31, so the weights of positions 1–17 are all different; the only
-        // repeated weight is the check character's implicit 1, which equals position 1's weight 3⁰.
-        Prop.ForAll(Valid, code =>
-        {
-            string value = code.Value;
-            for (int i = 0; i < value.Length; i++)
+            for (int j = i + 1; j < value.Length; j++)
             {
-                for (int j = i + 1; j < value.Length; j++)
+                if (value[i] != value[j] && !(i == 0 && j == 17))
                 {
-                    if (value[i] != value[j] && !(i == 0 && j == 17))
-                    {
-                        Assert.False(UnifiedSocialCreditCode.TryParse(IdentifierGenerators.Swap(value, i, j), out _, out _));
-                    }
+                    Assert.False(UnifiedSocialCreditCode.TryParse(IdentifierGenerators.Swap(value, i, j), out _, out _));
                 }
             }
-        }).QuickCheckThrowOnFailure();
+        }
     }
 
-    [Fact]
-    public void Swapping_first_and_check_characters_goes_undetected()
-    {
-        // Not guaranteed, and this documents it: both carry weight 1, so the sum is unchanged.
-        Prop.ForAll(Valid, code =>
-            UnifiedSocialCreditCode.TryParse(IdentifierGenerators.Swap(code.Value, 0, 17), out _, out _))
-            .QuickCheckThrowOnFailure();
-    }
+    // Not guaranteed, and this documents it: both carry weight 1, so the sum is unchanged.
+    [Property]
+    public bool Swapping_first_and_check_characters_goes_undetected(UnifiedSocialCreditCode code) =>
+        UnifiedSocialCreditCode.TryParse(IdentifierGenerators.Swap(code.Value, 0, 17), out _, out _);
 
     [Fact]
     public void Wrong_check_character_names_the_expected_one()

@@ -4,63 +4,41 @@ using ElectronicLicense.Licenses.Ingest;
 using ElectronicLicense.Licenses.Tests.Catalog;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Newtonsoft.Json.Linq;
 
 namespace ElectronicLicense.Licenses.Tests.Ingest;
 
+[Properties(Arbitrary = new[] { typeof(LicenseDataArbitraries) })]
 public class LicenseDataTests
 {
     private const string IssuerName = "重庆市公安局渝中区分局";
 
     // Text elements rather than chars, so that no string holds half a surrogate pair.
-    private static readonly Gen<string> Text =
+    internal static readonly Gen<string> Text =
         Gen.Elements("a", "Z", "0", " ", "照", "面", "号", "\"", "\\", "/", "~", ".", "[", "]", "é", "😀", "\u00a0", "\n", "\t")
             .ListOf()
             .Select(parts => string.Concat(parts));
 
-    private static readonly Gen<(string Key, string Value)[]> Faces =
+    internal static readonly Gen<(string Key, string Value)[]> Faces =
         from keys in Text.NonEmptyListOf().Select(k => k.Distinct(StringComparer.Ordinal).ToArray())
         from values in Text.ArrayOf(keys.Length)
         select keys.Zip(values).ToArray();
 
-    [Fact]
-    public void Reordering_the_face_keys_keeps_the_hash()
-    {
-        var cases =
-            from face in Faces
-            from shuffled in Gen.Shuffle(face)
-            select (face, shuffled);
+    [Property]
+    public bool Reordering_the_face_keys_keeps_the_hash(ShuffledFace c) => Hash(c.Face) == Hash(c.Shuffled);
 
-        Prop.ForAll(cases.ToArbitrary(), c => Hash(c.face) == Hash(c.shuffled)).QuickCheckThrowOnFailure();
+    [Property]
+    public bool Changing_any_face_value_changes_the_hash(ChangedFaceValue c)
+    {
+        var changed = c.Face.ToArray();
+        changed[c.Index] = (changed[c.Index].Key, c.Value);
+        return Hash(c.Face) != Hash(changed);
     }
 
-    [Fact]
-    public void Changing_any_face_value_changes_the_hash()
-    {
-        var cases =
-            from face in Faces
-            from index in Gen.Choose(0, face.Length - 1)
-            from value in Text.Where(v => v != face[index].Value)
-            select (face, index, value);
-
-        Prop.ForAll(cases.ToArbitrary(), c =>
-        {
-            var changed = c.face.ToArray();
-            changed[c.index] = (changed[c.index].Key, c.value);
-            return Hash(c.face) != Hash(changed);
-        }).QuickCheckThrowOnFailure();
-    }
-
-    [Fact]
-    public void The_issuer_display_name_does_not_change_the_hash()
-    {
-        var cases =
-            from face in Faces
-            from names in Text.Two()
-            select (face, names);
-
-        Prop.ForAll(cases.ToArbitrary(), c => Hash(c.face, c.names.Item1) == Hash(c.face, c.names.Item2)).QuickCheckThrowOnFailure();
-    }
+    [Property]
+    public bool The_issuer_display_name_does_not_change_the_hash(FaceWithTwoIssuerNames c) =>
+        Hash(c.Face, c.First) == Hash(c.Face, c.Second);
 
     [Fact]
     public void The_issuer_display_name_is_still_stored()
@@ -114,4 +92,41 @@ public class LicenseDataTests
         Face = face,
         IssuerCode = UnifiedSocialCreditCode.Parse(issuerCode),
     };
+}
+
+/// <summary>A face and the same fields in another order.</summary>
+public sealed record ShuffledFace((string Key, string Value)[] Face, (string Key, string Value)[] Shuffled)
+{
+    public override string ToString() => $"ShuffledFace {{ Face = {string.Join(", ", Face)}, Shuffled = {string.Join(", ", Shuffled)} }}";
+}
+
+/// <summary>A face, one of its fields and a value other than that field's.</summary>
+public sealed record ChangedFaceValue((string Key, string Value)[] Face, int Index, string Value)
+{
+    public override string ToString() => $"ChangedFaceValue {{ Face = {string.Join(", ", Face)}, Index = {Index}, Value = {Value} }}";
+}
+
+/// <summary>A face and two issuer display names.</summary>
+public sealed record FaceWithTwoIssuerNames((string Key, string Value)[] Face, string First, string Second)
+{
+    public override string ToString() => $"FaceWithTwoIssuerNames {{ Face = {string.Join(", ", Face)}, First = {First}, Second = {Second} }}";
+}
+
+internal static class LicenseDataArbitraries
+{
+    public static Arbitrary<ShuffledFace> ShuffledFace() =>
+        (from face in LicenseDataTests.Faces
+         from shuffled in Gen.Shuffle(face)
+         select new ShuffledFace(face, shuffled)).ToArbitrary();
+
+    public static Arbitrary<ChangedFaceValue> ChangedFaceValue() =>
+        (from face in LicenseDataTests.Faces
+         from index in Gen.Choose(0, face.Length - 1)
+         from value in LicenseDataTests.Text.Where(v => v != face[index].Value)
+         select new ChangedFaceValue(face, index, value)).ToArbitrary();
+
+    public static Arbitrary<FaceWithTwoIssuerNames> FaceWithTwoIssuerNames() =>
+        (from face in LicenseDataTests.Faces
+         from names in LicenseDataTests.Text.Two()
+         select new FaceWithTwoIssuerNames(face, names.Item1, names.Item2)).ToArbitrary();
 }

@@ -2,12 +2,14 @@ using System.Text;
 using ElectronicLicense.Licenses.Ingest;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace ElectronicLicense.Licenses.Tests.Ingest;
 
+[Properties(Arbitrary = new[] { typeof(NdjsonReaderArbitraries) })]
 public class NdjsonReaderTests
 {
-    private static readonly Gen<string> LineText =
+    internal static readonly Gen<string> LineText =
         Gen.Elements("a", "{", "}", "\"", " ", "\t", "\\", "照", "面", "é", "😀", "\uFEFF")
             .ListOf()
             .Select(parts => string.Concat(parts));
@@ -125,42 +127,24 @@ public class NdjsonReaderTests
         Assert.Equal([1, 3], lines.Where(l => l.Text is null).Select(l => l.Number));
     }
 
-    [Fact]
-    public void Lines_joined_with_newlines_read_back_unchanged_with_their_numbers_for_any_read_size()
+    [Property]
+    public bool Lines_joined_with_newlines_read_back_unchanged_with_their_numbers_for_any_read_size(NdjsonLines c)
     {
-        var cases =
-            from lines in LineText.ListOf()
-            from chunk in Gen.Choose(1, 16)
-            select (lines: lines.Select((text, i) => i == 0 ? text.TrimStart('\uFEFF') : text).ToList(), chunk);
-
-        Prop.ForAll(cases.ToArbitrary(), c =>
-        {
-            var read = Read(Encoding.UTF8.GetBytes(string.Concat(c.lines.Select(l => l + "\n"))), chunk: c.chunk);
-            return read.SequenceEqual(c.lines.Select((text, i) => new NdjsonLine(i + 1, text, null)));
-        }).QuickCheckThrowOnFailure();
+        var read = Read(Encoding.UTF8.GetBytes(string.Concat(c.Lines.Select(l => l + "\n"))), chunk: c.Chunk);
+        return read.SequenceEqual(c.Lines.Select((text, i) => new NdjsonLine(i + 1, text, null)));
     }
 
-    [Fact]
-    public void Every_line_over_the_limit_is_reported_and_every_other_line_is_intact()
+    [Property]
+    public bool Every_line_over_the_limit_is_reported_and_every_other_line_is_intact(NdjsonLinesWithALimit c)
     {
-        var cases =
-            from lines in LineText.Select(l => l.Replace("\uFEFF", "", StringComparison.Ordinal)).NonEmptyListOf()
-            from max in Gen.Choose(1, 24)
-            from chunk in Gen.Choose(1, 16)
-            from lastTerminated in Gen.Elements(true, false)
-            select (lines, max, chunk, lastTerminated);
-
-        Prop.ForAll(cases.ToArbitrary(), c =>
-        {
-            var text = string.Join("\n", c.lines) + (c.lastTerminated ? "\n" : "");
-            var read = Read(Encoding.UTF8.GetBytes(text), maxLineBytes: c.max, chunk: c.chunk);
-            var expected = c.lines
-                .Select((line, i) => Encoding.UTF8.GetByteCount(line) > c.max
-                    ? new NdjsonLine(i + 1, null, $"the line is longer than the limit of {c.max} bytes")
-                    : new NdjsonLine(i + 1, line, null))
-                .Where((line, i) => c.lastTerminated || i < c.lines.Count - 1 || c.lines[i].Length > 0);
-            return read.SequenceEqual(expected);
-        }).QuickCheckThrowOnFailure();
+        var text = string.Join("\n", c.Lines) + (c.LastTerminated ? "\n" : "");
+        var read = Read(Encoding.UTF8.GetBytes(text), maxLineBytes: c.Max, chunk: c.Chunk);
+        var expected = c.Lines
+            .Select((line, i) => Encoding.UTF8.GetByteCount(line) > c.Max
+                ? new NdjsonLine(i + 1, null, $"the line is longer than the limit of {c.Max} bytes")
+                : new NdjsonLine(i + 1, line, null))
+            .Where((line, i) => c.LastTerminated || i < c.Lines.Count - 1 || c.Lines[i].Length > 0);
+        return read.SequenceEqual(expected);
     }
 
     private static List<NdjsonLine> Read(string text, long maxLineBytes = 1024, int chunk = int.MaxValue) =>
@@ -229,4 +213,32 @@ public class NdjsonReaderTests
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+}
+
+/// <summary>Lines (no byte order mark at the start) and the size of the reads.</summary>
+public sealed record NdjsonLines(List<string> Lines, int Chunk)
+{
+    public override string ToString() => $"NdjsonLines {{ Lines = [{string.Join(", ", Lines.Select(l => $"\"{l}\""))}], Chunk = {Chunk} }}";
+}
+
+/// <summary>At least one line without byte order marks, a line limit, the size of the reads and whether the last line ends in a newline.</summary>
+public sealed record NdjsonLinesWithALimit(List<string> Lines, int Max, int Chunk, bool LastTerminated)
+{
+    public override string ToString() =>
+        $"NdjsonLinesWithALimit {{ Lines = [{string.Join(", ", Lines.Select(l => $"\"{l}\""))}], Max = {Max}, Chunk = {Chunk}, LastTerminated = {LastTerminated} }}";
+}
+
+internal static class NdjsonReaderArbitraries
+{
+    public static Arbitrary<NdjsonLines> NdjsonLines() =>
+        (from lines in NdjsonReaderTests.LineText.ListOf()
+         from chunk in Gen.Choose(1, 16)
+         select new NdjsonLines(lines.Select((text, i) => i == 0 ? text.TrimStart('\uFEFF') : text).ToList(), chunk)).ToArbitrary();
+
+    public static Arbitrary<NdjsonLinesWithALimit> NdjsonLinesWithALimit() =>
+        (from lines in NdjsonReaderTests.LineText.Select(l => l.Replace("\uFEFF", "", StringComparison.Ordinal)).NonEmptyListOf()
+         from max in Gen.Choose(1, 24)
+         from chunk in Gen.Choose(1, 16)
+         from lastTerminated in Gen.Elements(true, false)
+         select new NdjsonLinesWithALimit(lines, max, chunk, lastTerminated)).ToArbitrary();
 }

@@ -18,11 +18,13 @@ using ElectronicLicense.Seals.Ses;
 using ElectronicLicense.Seals.Verification;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Newtonsoft.Json.Linq;
 
 namespace ElectronicLicense.Licenses.Tests.Issuance;
 
 /// <summary>Documents the registry issues: sealed in policy order, tamper-evident to the byte, readable by OpenSSL; pushed files kept as they are.</summary>
+[Properties(Arbitrary = new[] { typeof(IssuedLicenseDocumentArbitraries) })]
 public class IssuedLicenseDocumentTests(IssuanceRegistry registry) : IClassFixture<IssuanceRegistry>
 {
     private const string Health = "11500000MB1507014M";      // 重庆市卫生健康委员会: issues 医疗机构死亡证明
@@ -36,45 +38,32 @@ public class IssuedLicenseDocumentTests(IssuanceRegistry registry) : IClassFixtu
     // U+20000 (𠀀) is not in the license font, U+2000B (𠀋) is: both must issue and verify.
     private static readonly string[] SupplementaryCharacters = ["\U00020000", "\U0002000B"];
 
-    [Fact]
-    public void Generated_licenses_verify_in_policy_order_and_any_changed_byte_fails_them()
+    [Property(MaxTest = 20)]
+    public void Generated_licenses_verify_in_policy_order_and_any_changed_byte_fails_them(Case c)
     {
-        var cases = (from deathCertificate in Gen.Elements(true, false)
-                     from holder in Names
-                     from other in Names
-                     from address in Addresses
-                     from day in Gen.Choose(new DateOnly(2000, 1, 1).DayNumber, new DateOnly(2025, 12, 31).DayNumber)
-                     from age in Gen.Choose(0, 100)
-                     from sequence in Gen.Choose(0, 999_999)
-                     from flips in Gen.Choose(0, int.MaxValue)
-                     select new Case(deathCertificate, holder, other, address, DateOnly.FromDayNumber(day), age, sequence, flips)).ToArbitrary();
+        var (type, issuer, dataJson, id) = Prepare(c);
+        var ofd = Issue(type, issuer, id, dataJson);
+        var plan = SignerPlan.For(type, issuer, registry.Departments);
 
-        Prop.ForAll(cases, c =>
+        var report = OfdVerifier.Verify(ofd, registry.Trust);
+
+        Assert.True(report.Indication == Indication.TotalPassed, $"{c}: {report.Indication} {report.SubIndication}: {Failures(report)}");
+        Assert.Equal(c.DeathCertificate ? 3 : 1, report.Signatures.Count);
+        Assert.Equal(plan.Select(p => p.Department.Name + p.SealKind), report.Signatures.Select(s => s.Seal!.Name));
+        Assert.All(report.Signatures.Zip(plan), pair => Assert.Contains(pair.Second.Department.Name, pair.First.Signer, StringComparison.Ordinal));
+
+        // One changed byte in any file of the package, re-zipped: the document no longer verifies.
+        Assert.True(OfdPackage.TryOpen(ofd, OfdReadLimits.Default, out var package, out var error), error);
+        var random = new Random(c.FlipSeed);
+        foreach (var (path, content) in package.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            var (type, issuer, dataJson, id) = Prepare(c);
-            var ofd = Issue(type, issuer, id, dataJson);
-            var plan = SignerPlan.For(type, issuer, registry.Departments);
-
-            var report = OfdVerifier.Verify(ofd, registry.Trust);
-
-            Assert.True(report.Indication == Indication.TotalPassed, $"{c}: {report.Indication} {report.SubIndication}: {Failures(report)}");
-            Assert.Equal(c.DeathCertificate ? 3 : 1, report.Signatures.Count);
-            Assert.Equal(plan.Select(p => p.Department.Name + p.SealKind), report.Signatures.Select(s => s.Seal!.Name));
-            Assert.All(report.Signatures.Zip(plan), pair => Assert.Contains(pair.Second.Department.Name, pair.First.Signer, StringComparison.Ordinal));
-
-            // One changed byte in any file of the package, re-zipped: the document no longer verifies.
-            Assert.True(OfdPackage.TryOpen(ofd, OfdReadLimits.Default, out var package, out var error), error);
-            var random = new Random(c.FlipSeed);
-            foreach (var (path, content) in package.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
-            {
-                var offset = random.Next(content.Length);
-                var changed = content.ToArray();
-                changed[offset] ^= (byte)random.Next(1, 256);
-                var tampered = OfdVerifier.Verify(package.WithEntry(path, changed).ToBytes(), registry.Trust);
-                Assert.True(tampered.Indication == Indication.TotalFailed,
-                    $"{c}: byte {offset} of {path} changed, yet the verdict is {tampered.Indication} {tampered.SubIndication}");
-            }
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(20));
+            var offset = random.Next(content.Length);
+            var changed = content.ToArray();
+            changed[offset] ^= (byte)random.Next(1, 256);
+            var tampered = OfdVerifier.Verify(package.WithEntry(path, changed).ToBytes(), registry.Trust);
+            Assert.True(tampered.Indication == Indication.TotalFailed,
+                $"{c}: byte {offset} of {path} changed, yet the verdict is {tampered.Indication} {tampered.SubIndication}");
+        }
     }
 
     [Fact]
@@ -160,14 +149,14 @@ public class IssuedLicenseDocumentTests(IssuanceRegistry registry) : IClassFixtu
     }
 
     /// <summary>Names of 2–6 random CJK characters (the font covers U+4E00–U+9FA5) with one supplementary-plane character among them.</summary>
-    private static Gen<string> Names { get; } =
+    internal static Gen<string> Names { get; } =
         from length in Gen.Choose(1, 5)
         from characters in Gen.Choose(0x4E00, 0x9FA5).ArrayOf(length)
         from supplementary in Gen.Elements(SupplementaryCharacters)
         from position in Gen.Choose(0, length)
         select string.Concat(characters.Select(c => ((char)c).ToString()).Take(position).Append(supplementary).Concat(characters.Skip(position).Select(c => ((char)c).ToString())));
 
-    private static Gen<string> Addresses { get; } =
+    internal static Gen<string> Addresses { get; } =
         from length in Gen.Choose(2, 20)
         from street in Gen.Choose(0x4E00, 0x9FA5).ArrayOf(length)
         from number in Gen.Choose(1, 9999)
@@ -278,8 +267,22 @@ public class IssuedLicenseDocumentTests(IssuanceRegistry registry) : IClassFixtu
     }
 
     /// <summary>One generated license: its type, names, address, dates, and the seed choosing which bytes to change.</summary>
-    internal sealed record Case(bool DeathCertificate, string Holder, string Other, string Address, DateOnly IssueDate, int Age, int Sequence, int FlipSeed)
+    public sealed record Case(bool DeathCertificate, string Holder, string Other, string Address, DateOnly IssueDate, int Age, int Sequence, int FlipSeed)
     {
         public override string ToString() => $"{(DeathCertificate ? "医疗机构死亡证明" : "营业执照")} {Holder} / {Other} / {Address} / {IssueDate:yyyy-MM-dd} / seq {Sequence} / flips {FlipSeed}";
     }
+}
+
+internal static class IssuedLicenseDocumentArbitraries
+{
+    public static Arbitrary<IssuedLicenseDocumentTests.Case> Case() =>
+        (from deathCertificate in Gen.Elements(true, false)
+         from holder in IssuedLicenseDocumentTests.Names
+         from other in IssuedLicenseDocumentTests.Names
+         from address in IssuedLicenseDocumentTests.Addresses
+         from day in Gen.Choose(new DateOnly(2000, 1, 1).DayNumber, new DateOnly(2025, 12, 31).DayNumber)
+         from age in Gen.Choose(0, 100)
+         from sequence in Gen.Choose(0, 999_999)
+         from flips in Gen.Choose(0, int.MaxValue)
+         select new IssuedLicenseDocumentTests.Case(deathCertificate, holder, other, address, DateOnly.FromDayNumber(day), age, sequence, flips)).ToArbitrary();
 }

@@ -22,7 +22,7 @@ internal sealed class PresentationTestKeys : IDisposable
 
     public PresentationTestKeys(string algorithm = "EcdsaP256", DateTimeOffset? now = null)
     {
-        Clock = new MovableClock(now ?? new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
+        Clock = new MovableClock(now ?? DefaultNow);
         var registryKeys = new RegistryKeys(
             Options.Create(new SealingOptions { KeyPassword = "test-only-password" }),
             Options.Create(new StorageOptions { DataDirectory = directory.FullName }),
@@ -31,6 +31,9 @@ internal sealed class PresentationTestKeys : IDisposable
         Keys = new PresentationKeys(registryKeys, options, Clock);
         Presentation = new RegistryPresentation(Keys, null!, Clock, options);
     }
+
+    /// <summary>Where the clock starts unless the test says otherwise.</summary>
+    public static DateTimeOffset DefaultNow { get; } = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
     public MovableClock Clock { get; }
 

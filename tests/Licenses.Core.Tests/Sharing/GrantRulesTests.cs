@@ -3,9 +3,11 @@ using ElectronicLicense.Licenses.Sharing;
 using ElectronicLicense.Licenses.Tests.Catalog;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace ElectronicLicense.Licenses.Tests.Sharing;
 
+[Properties(Arbitrary = new[] { typeof(GrantRulesArbitraries) })]
 public sealed class GrantRulesTests
 {
     private const string DrivingLicence = "11100000000013338W004";
@@ -72,37 +74,51 @@ public sealed class GrantRulesTests
         Assert.Equal("/purpose/serialNumber", SingleError(request).Pointer);
     }
 
-    [Fact]
-    public void MaxUses_must_be_within_bounds()
+    [Property]
+    public bool MaxUses_must_be_within_bounds(RequestedMaxUses maxUses)
     {
-        Prop.ForAll(Gen.Choose(-5, 2000).ToArbitrary(), uses =>
+        var uses = maxUses.Value;
+        var request = Request();
+        request.MaxUses = uses;
+        var ok = uses is >= 1 and <= 1000;
+        try
         {
-            var request = Request();
-            request.MaxUses = uses;
-            var ok = uses is >= 1 and <= 1000;
-            try
-            {
-                GrantRules.Validate(request, CatalogFiles.Shipped, new SharingOptions(), Now);
-                return ok;
-            }
-            catch (RegistryException e)
-            {
-                return !ok && e.Errors.Single().Pointer == "/maxUses";
-            }
-        }).QuickCheckThrowOnFailure();
+            GrantRules.Validate(request, CatalogFiles.Shipped, new SharingOptions(), Now);
+            return ok;
+        }
+        catch (RegistryException e)
+        {
+            return !ok && e.Errors.Single().Pointer == "/maxUses";
+        }
     }
 
-    [Fact]
-    public void State_is_active_only_inside_the_window_with_uses_left_and_not_revoked()
+    [Property]
+    public bool State_is_active_only_inside_the_window_with_uses_left_and_not_revoked(HoursFromStart offset, UsesSoFar used, bool revoked)
     {
         var start = Now;
         var end = Now.AddHours(10);
-        Prop.ForAll(Gen.Choose(-20, 20).ToArbitrary(), Gen.Choose(0, 5).ToArbitrary(), ArbMap.Default.ArbFor<bool>(), (hours, uses, revoked) =>
-        {
-            var at = Now.AddHours(hours);
-            var state = GrantRules.StateOf(revoked ? Now.UtcDateTime : null, start, end, uses, 3, at);
-            var active = !revoked && at >= start && at < end && uses < 3;
-            return (state == GrantState.Active) == active;
-        }).QuickCheckThrowOnFailure();
+        var (hours, uses) = (offset.Value, used.Value);
+        var at = Now.AddHours(hours);
+        var state = GrantRules.StateOf(revoked ? Now.UtcDateTime : null, start, end, uses, 3, at);
+        var active = !revoked && at >= start && at < end && uses < 3;
+        return (state == GrantState.Active) == active;
     }
+}
+
+/// <summary>A requested maximum number of uses from −5 to 2000.</summary>
+public readonly record struct RequestedMaxUses(int Value);
+
+/// <summary>Hours from the start of a 10-hour grant window, −20 to 20.</summary>
+public readonly record struct HoursFromStart(int Value);
+
+/// <summary>Uses of a grant so far, 0 to 5 (of 3 allowed).</summary>
+public readonly record struct UsesSoFar(int Value);
+
+internal static class GrantRulesArbitraries
+{
+    public static Arbitrary<RequestedMaxUses> RequestedMaxUses() => Gen.Choose(-5, 2000).Select(n => new RequestedMaxUses(n)).ToArbitrary();
+
+    public static Arbitrary<HoursFromStart> HoursFromStart() => Gen.Choose(-20, 20).Select(n => new HoursFromStart(n)).ToArbitrary();
+
+    public static Arbitrary<UsesSoFar> UsesSoFar() => Gen.Choose(0, 5).Select(n => new UsesSoFar(n)).ToArbitrary();
 }

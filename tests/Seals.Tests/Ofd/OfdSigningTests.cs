@@ -6,6 +6,7 @@ using ElectronicLicense.Seals.Tests.Support;
 using ElectronicLicense.Seals.Verification;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace ElectronicLicense.Seals.Tests.Ofd;
 
@@ -93,11 +94,12 @@ internal static class OfdSigningFixture
     }
 }
 
+[Properties(Arbitrary = new[] { typeof(OfdSigningArbitraries) })]
 public class OfdSigningTests
 {
     private static readonly string Interop = Path.Combine(AppContext.BaseDirectory, "Interop");
 
-    private static readonly Lazy<byte[]> ThreeSeals = new(() => OfdSigningFixture.Seal(OfdSigningFixture.UnsignedDocument(), 3, protectWholeAtEnd: true));
+    internal static readonly Lazy<byte[]> ThreeSeals = new(() => OfdSigningFixture.Seal(OfdSigningFixture.UnsignedDocument(), 3, protectWholeAtEnd: true));
 
     [Fact]
     public void Three_departments_seal_in_turn_and_every_signature_verifies()
@@ -166,43 +168,28 @@ public class OfdSigningTests
             new OfdSealRequest(first.Signer, first.Seal, [new StampPlacement("7", 10, 10, 42, 42)], OfdSigningFixture.SigningTime)));
     }
 
-    [Fact]
-    public void Any_byte_changed_inside_any_file_fails_verification()
+    [Property(MaxTest = 150)]
+    public bool Any_byte_changed_inside_any_file_fails_verification(ChangedEntryByte change)
     {
         var signed = ThreeSeals.Value;
         Assert.True(OfdPackage.TryOpen(signed, OfdReadLimits.Default, out var package, out _));
-        var files = package.Names.ToArray();
 
-        var property = Prop.ForAll(
-            Gen.Elements(files).SelectMany(f => Gen.Choose(0, package.GetEntry(f).Length - 1).Select(i => (File: f, Index: i)))
-                .Zip(Gen.Choose(1, 255)).ToArbitrary(),
-            change =>
-            {
-                var ((file, index), xor) = change;
-                var bytes = package.GetEntry(file).ToArray();
-                bytes[index] ^= (byte)xor;
-                var report = OfdVerifier.Verify(package.WithEntry(file, bytes).ToBytes(), OfdSigningFixture.TrustingOptions());
-                return report.Indication == Indication.TotalFailed;
-            });
-
-        FsCheck.Check.One(Config.QuickThrowOnFailure.WithMaxTest(150), property);
+        var bytes = package.GetEntry(change.File).ToArray();
+        bytes[change.Index] ^= (byte)change.Xor;
+        var report = OfdVerifier.Verify(package.WithEntry(change.File, bytes).ToBytes(), OfdSigningFixture.TrustingOptions());
+        return report.Indication == Indication.TotalFailed;
     }
 
-    [Fact]
-    public void A_flipped_byte_in_the_file_itself_never_passes_and_never_throws()
+    [Property(MaxTest = 150)]
+    public bool A_flipped_byte_in_the_file_itself_never_passes_and_never_throws(FlippedFileByte flip)
     {
         var signed = ThreeSeals.Value;
-        var property = Prop.ForAll(Gen.Choose(0, signed.Length - 1).Zip(Gen.Choose(1, 255)).ToArbitrary(), flip =>
-        {
-            var copy = (byte[])signed.Clone();
-            copy[flip.Item1] ^= (byte)flip.Item2;
-            var report = OfdVerifier.Verify(copy, OfdSigningFixture.TrustingOptions());
+        var copy = (byte[])signed.Clone();
+        copy[flip.Index] ^= (byte)flip.Xor;
+        var report = OfdVerifier.Verify(copy, OfdSigningFixture.TrustingOptions());
 
-            // A byte in ZIP bookkeeping that no reader uses (a timestamp, "version made by") changes nothing signed.
-            return report.Indication == Indication.TotalFailed || SameContent(signed, copy);
-        });
-
-        FsCheck.Check.One(Config.QuickThrowOnFailure.WithMaxTest(150), property);
+        // A byte in ZIP bookkeeping that no reader uses (a timestamp, "version made by") changes nothing signed.
+        return report.Indication == Indication.TotalFailed || SameContent(signed, copy);
     }
 
     [Fact]
@@ -300,4 +287,28 @@ public class OfdSigningTests
     private static bool SameContent(byte[] a, byte[] b) =>
         OfdPackage.TryOpen(a, OfdReadLimits.Default, out var x, out _) && OfdPackage.TryOpen(b, OfdReadLimits.Default, out var y, out _)
         && x.Names.SequenceEqual(y.Names) && x.Names.All(n => x.GetEntry(n).Span.SequenceEqual(y.GetEntry(n).Span));
+}
+
+/// <summary>A byte inside one file of the three-seal package and a non-zero XOR for it.</summary>
+public sealed record ChangedEntryByte(string File, int Index, int Xor);
+
+/// <summary>A byte of the three-seal package file itself and a non-zero XOR for it.</summary>
+public sealed record FlippedFileByte(int Index, int Xor);
+
+internal static class OfdSigningArbitraries
+{
+    public static Arbitrary<ChangedEntryByte> ChangedEntryByte()
+    {
+        Assert.True(OfdPackage.TryOpen(OfdSigningTests.ThreeSeals.Value, OfdReadLimits.Default, out var package, out _));
+        var files = package.Names.ToArray();
+        return Gen.Elements(files).SelectMany(f => Gen.Choose(0, package.GetEntry(f).Length - 1).Select(i => (File: f, Index: i)))
+            .Zip(Gen.Choose(1, 255))
+            .Select(c => new ChangedEntryByte(c.Item1.File, c.Item1.Index, c.Item2))
+            .ToArbitrary();
+    }
+
+    public static Arbitrary<FlippedFileByte> FlippedFileByte() =>
+        Gen.Choose(0, OfdSigningTests.ThreeSeals.Value.Length - 1).Zip(Gen.Choose(1, 255))
+            .Select(f => new FlippedFileByte(f.Item1, f.Item2))
+            .ToArbitrary();
 }

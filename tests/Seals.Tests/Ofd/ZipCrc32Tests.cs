@@ -1,6 +1,5 @@
 using ElectronicLicense.Seals.Ofd;
-using FsCheck;
-using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace ElectronicLicense.Seals.Tests.Ofd;
 
@@ -14,12 +13,13 @@ public class ZipCrc32Tests
         Assert.Equal(0u, ZipCrc32.Compute([]));
     }
 
-    [Fact]
-    public void Crc32_equals_the_bytewise_table_definition_for_any_bytes()
-    {
-        var property = Prop.ForAll(ArbMap.Default.ArbFor<byte[]>(), bytes => ZipCrc32.Compute(bytes) == TableCrc(bytes));
+    [Property(MaxTest = 300)]
+    public bool Crc32_equals_the_bytewise_table_definition_for_any_bytes(byte[] bytes) =>
+        ZipCrc32.Compute(bytes) == TableCrc(bytes);
 
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), property);
+    [Fact]
+    public void Crc32_equals_the_bytewise_table_definition_for_a_large_buffer()
+    {
         var large = new byte[100_003];
         new Random(7).NextBytes(large);
         Assert.Equal(TableCrc(large), ZipCrc32.Compute(large));

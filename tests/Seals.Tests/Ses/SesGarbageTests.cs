@@ -1,10 +1,12 @@
 using ElectronicLicense.Seals.Ses;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using static ElectronicLicense.Seals.Tests.Ses.SesTestData;
 
 namespace ElectronicLicense.Seals.Tests.Ses;
 
+[Properties(Arbitrary = new[] { typeof(SesGarbageArbitraries) })]
 public class SesGarbageTests
 {
     private static readonly Lazy<byte[]> SignatureSample = new(() =>
@@ -23,24 +25,19 @@ public class SesGarbageTests
         Assert.NotNull(error);
     }
 
-    [Fact]
-    public void TryDecode_never_throws_on_random_bytes()
+    [Property(MaxTest = 1000)]
+    public bool TryDecode_never_throws_on_random_bytes(RandomBytes random)
     {
-        var bytes = Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b)).ToArbitrary();
-
-        Prop.ForAll(bytes, b => !SesSeal.TryDecode(b, out _, out _) && !SesSignature.TryDecode(b, out _, out _))
-            .Check(Config.QuickThrowOnFailure.WithMaxTest(1000));
+        var b = random.Bytes;
+        return !SesSeal.TryDecode(b, out _, out _) && !SesSignature.TryDecode(b, out _, out _);
     }
 
-    [Fact]
-    public void TryDecode_never_throws_on_random_bytes_behind_a_sequence_header()
+    // Random content wrapped as SEQUENCE { … } gets further into the decoders than plain noise.
+    [Property(MaxTest = 1000)]
+    public bool TryDecode_never_throws_on_random_bytes_behind_a_sequence_header(SequenceOfRandomBytes random)
     {
-        // Random content wrapped as SEQUENCE { … } gets further into the decoders than plain noise.
-        var bytes = Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b)).Where(b => b.Length < 128)
-            .Select(b => new byte[] { 0x30, (byte)b.Length }.Concat(b).ToArray()).ToArbitrary();
-
-        Prop.ForAll(bytes, b => !SesSeal.TryDecode(b, out _, out _) && !SesSignature.TryDecode(b, out _, out _))
-            .Check(Config.QuickThrowOnFailure.WithMaxTest(1000));
+        var b = random.Bytes;
+        return !SesSeal.TryDecode(b, out _, out _) && !SesSignature.TryDecode(b, out _, out _);
     }
 
     [Theory]
@@ -104,38 +101,35 @@ public class SesGarbageTests
         Assert.False(SesSignature.TryDecode(bytes, out _, out _));
     }
 
-    [Fact]
-    public void Random_byte_changes_anywhere_in_interop_files_never_throw()
+    [Property(MaxTest = 300)]
+    public bool Random_byte_changes_anywhere_in_interop_files_never_throw(ByteChanges changes)
     {
         var seal = Interop("UserV4.esl");
         var v1 = Interop("UserV1.esl");
         var signature = SignatureSample.Value;
-        var changes = Gen.ArrayOf(Gen.Zip(Gen.Choose(0, int.MaxValue), Gen.Choose(0, 255)));
+        var list = changes.Changes;
 
-        Prop.ForAll(changes.ToArbitrary(), list =>
+        foreach (var original in new[] { seal, v1, signature })
         {
-            foreach (var original in new[] { seal, v1, signature })
+            var copy = (byte[])original.Clone();
+            foreach (var (at, value) in list)
             {
-                var copy = (byte[])original.Clone();
-                foreach (var (at, value) in list)
-                {
-                    copy[at % copy.Length] = (byte)value;
-                }
-
-                if (SesSeal.TryDecode(copy, out var s, out _))
-                {
-                    _ = s.VerifyMakerSignature();
-                    _ = s.ListsSigner(UserKey.Certificate);
-                }
-
-                if (SesSignature.TryDecode(copy, out var g, out _))
-                {
-                    _ = g.VerifySignature();
-                }
+                copy[at % copy.Length] = (byte)value;
             }
 
-            return true;
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
+            if (SesSeal.TryDecode(copy, out var s, out _))
+            {
+                _ = s.VerifyMakerSignature();
+                _ = s.ListsSigner(UserKey.Certificate);
+            }
+
+            if (SesSignature.TryDecode(copy, out var g, out _))
+            {
+                _ = g.VerifySignature();
+            }
+        }
+
+        return true;
     }
 
     [Fact]
@@ -154,4 +148,34 @@ public class SesGarbageTests
         Assert.False(SesSignature.TryDecode(Interop("UserV4.esl"), out _, out _));
         Assert.False(SesSeal.TryDecode(SignatureSample.Value, out _, out _));
     }
+}
+
+public sealed record RandomBytes(byte[] Bytes)
+{
+    public override string ToString() => $"RandomBytes {{ {Convert.ToHexString(Bytes)} }}";
+}
+
+public sealed record SequenceOfRandomBytes(byte[] Bytes)
+{
+    public override string ToString() => $"SequenceOfRandomBytes {{ {Convert.ToHexString(Bytes)} }}";
+}
+
+/// <summary>Positions (taken modulo a file's length) and the byte values written there.</summary>
+public sealed record ByteChanges((int At, int Value)[] Changes)
+{
+    public override string ToString() => $"ByteChanges {{ {string.Join(", ", Changes)} }}";
+}
+
+internal static class SesGarbageArbitraries
+{
+    public static Arbitrary<RandomBytes> RandomBytes() =>
+        Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b)).Select(b => new RandomBytes(b)).ToArbitrary();
+
+    public static Arbitrary<SequenceOfRandomBytes> SequenceOfRandomBytes() =>
+        Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b)).Where(b => b.Length < 128)
+            .Select(b => new SequenceOfRandomBytes(new byte[] { 0x30, (byte)b.Length }.Concat(b).ToArray())).ToArbitrary();
+
+    public static Arbitrary<ByteChanges> ByteChanges() =>
+        Gen.ArrayOf(Gen.Zip(Gen.Choose(0, int.MaxValue), Gen.Choose(0, 255)))
+            .Select(list => new ByteChanges(list.Select(c => (c.Item1, c.Item2)).ToArray())).ToArbitrary();
 }

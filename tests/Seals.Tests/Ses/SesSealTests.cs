@@ -3,10 +3,12 @@ using ElectronicLicense.Seals.Pki;
 using ElectronicLicense.Seals.Ses;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using static ElectronicLicense.Seals.Tests.Ses.SesTestData;
 
 namespace ElectronicLicense.Seals.Tests.Ses;
 
+[Properties(Arbitrary = new[] { typeof(SesSealArbitraries) })]
 public class SesSealTests
 {
     [Fact]
@@ -90,22 +92,31 @@ public class SesSealTests
         Assert.Equal(original, writer.Encode());
     }
 
-    [Theory]
-    [InlineData("UserV4.esl")]
-    [InlineData("UserV1.esl")]
-    public void Any_flipped_byte_in_the_signed_part_of_an_interop_seal_fails(string file)
+    [Property]
+    public bool Any_flipped_byte_in_the_signed_part_of_the_UserV4_interop_seal_fails(UserV4SealInfoFlip flip) =>
+        FlippedSealInfoFails("UserV4.esl", flip.Offset, flip.Mask);
+
+    [Property]
+    public bool Any_flipped_byte_in_the_signed_part_of_the_UserV1_interop_seal_fails(UserV1SealInfoFlip flip) =>
+        FlippedSealInfoFails("UserV1.esl", flip.Offset, flip.Mask);
+
+    /// <summary>Both interop files: SEQUENCE header of 4 bytes, then SES_SealInfo.</summary>
+    internal const int InteropSealInfoStart = 4;
+
+    /// <summary>The length of the SES_SealInfo of an interop seal file.</summary>
+    internal static int InteropSealInfoLength(string file)
+    {
+        Assert.True(SesSeal.TryDecode(Interop(file), out var seal, out _));
+        return seal.SealInfoEncoded.Length;
+    }
+
+    private static bool FlippedSealInfoFails(string file, int offset, int mask)
     {
         var original = Interop(file);
-        Assert.True(SesSeal.TryDecode(original, out var seal, out _));
-        var infoStart = 4; // both files: SEQUENCE header of 4 bytes, then SES_SealInfo
-        var infoLength = seal.SealInfoEncoded.Length;
-
-        Prop.ForAll(Gen.Choose(infoStart, infoStart + infoLength - 1).ToArbitrary(), Gen.Choose(1, 255).ToArbitrary(), (offset, mask) =>
-        {
-            var copy = (byte[])original.Clone();
-            copy[offset] ^= (byte)mask;
-            return !SesSeal.TryDecode(copy, out var changed, out _) || !changed.VerifyMakerSignature();
-        }).QuickCheckThrowOnFailure();
+        Assert.True(SesSeal.TryDecode(original, out _, out _));
+        var copy = (byte[])original.Clone();
+        copy[offset] ^= (byte)mask;
+        return !SesSeal.TryDecode(copy, out var changed, out _) || !changed.VerifyMakerSignature();
     }
 
     [Fact]
@@ -264,62 +275,46 @@ public class SesSealTests
         AssertOpenSslVerifies(seal.MakerCertificate.RawData, seal.SealInfoEncoded.ToArray(), seal.SignedValue.ToArray());
     }
 
-    [Fact]
-    public void Created_seals_round_trip_and_any_flipped_byte_of_the_seal_info_is_caught()
+    [Property(MaxTest = 60)]
+    public bool Created_seals_round_trip_and_any_flipped_byte_of_the_seal_info_is_caught(CreatedSealCase c)
     {
-        var png = Interop("StampImg.png");
-        var names = Gen.Elements("电子证照专用章", "某某区行政审批局", "X", "A & B 有限公司", "𠀀 surrogate 名")
-            .SelectMany(n => Gen.Choose(0, 40).Select(k => n + new string('章', k)));
-        var dates = Gen.Choose(0, 3_000_000).Select(minutes => new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(minutes).AddSeconds(minutes % 60));
-        var pictures = Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b)).Select(extra => png.Concat(extra).ToArray());
-        var cases = from name in names
-                    from start in dates
-                    from days in Gen.Choose(1, 4000)
-                    from picture in pictures
-                    from type in Gen.Choose(0, 5)
-                    from flip in Gen.Choose(0, int.MaxValue)
-                    select (name, start, days, picture, type, flip);
+        var seal = SesSeal.Create(
+            new SesSealDescription
+            {
+                EsId = "ID-" + c.Flip,
+                SealType = c.Type,
+                Name = c.Name,
+                SignerCertificates = [UserKey.Certificate],
+                CreateDate = c.Start,
+                ValidStart = c.Start,
+                ValidEnd = c.Start.AddDays(c.Days),
+                PicturePng = c.Picture,
+                PictureWidthMm = 40,
+                PictureHeightMm = 40,
+            },
+            UserKey);
 
-        Prop.ForAll(cases.ToArbitrary(), c =>
-        {
-            var seal = SesSeal.Create(
-                new SesSealDescription
-                {
-                    EsId = "ID-" + c.flip,
-                    SealType = c.type,
-                    Name = c.name,
-                    SignerCertificates = [UserKey.Certificate],
-                    CreateDate = c.start,
-                    ValidStart = c.start,
-                    ValidEnd = c.start.AddDays(c.days),
-                    PicturePng = c.picture,
-                    PictureWidthMm = 40,
-                    PictureHeightMm = 40,
-                },
-                UserKey);
+        Assert.True(SesSeal.TryDecode(seal.Encoded, out var decoded, out var error), error);
+        Assert.Equal(seal.Encoded.ToArray(), decoded.Encoded.ToArray());
+        Assert.Equal(c.Name, decoded.Name);
+        Assert.Equal(c.Type, decoded.SealType);
+        Assert.Equal("ID-" + c.Flip, decoded.EsId);
+        Assert.Equal(c.Start, decoded.ValidStart);
+        Assert.Equal(c.Start, decoded.CreateDate);
+        Assert.Equal(c.Start.AddDays(c.Days), decoded.ValidEnd);
+        Assert.Equal(c.Picture, decoded.PictureData.ToArray());
+        Assert.True(decoded.VerifyMakerSignature());
 
-            Assert.True(SesSeal.TryDecode(seal.Encoded, out var decoded, out var error), error);
-            Assert.Equal(seal.Encoded.ToArray(), decoded.Encoded.ToArray());
-            Assert.Equal(c.name, decoded.Name);
-            Assert.Equal(c.type, decoded.SealType);
-            Assert.Equal("ID-" + c.flip, decoded.EsId);
-            Assert.Equal(c.start, decoded.ValidStart);
-            Assert.Equal(c.start, decoded.CreateDate);
-            Assert.Equal(c.start.AddDays(c.days), decoded.ValidEnd);
-            Assert.Equal(c.picture, decoded.PictureData.ToArray());
-            Assert.True(decoded.VerifyMakerSignature());
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        decoded.Asn.Encode(writer);
+        Assert.Equal(seal.Encoded.ToArray(), writer.Encode());
 
-            var writer = new AsnWriter(AsnEncodingRules.DER);
-            decoded.Asn.Encode(writer);
-            Assert.Equal(seal.Encoded.ToArray(), writer.Encode());
-
-            // SESeal header is 2–4 bytes + SES_SealInfo; flip one byte inside SES_SealInfo.
-            var bytes = seal.Encoded.ToArray();
-            var infoStart = bytes.Length - new AsnReader(seal.Encoded, AsnEncodingRules.DER).PeekContentBytes().Length;
-            var offset = infoStart + (c.flip % seal.SealInfoEncoded.Length);
-            bytes[offset] ^= (byte)(1 + (c.flip % 255));
-            return !SesSeal.TryDecode(bytes, out var changed, out _) || !changed.VerifyMakerSignature();
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(60));
+        // SESeal header is 2–4 bytes + SES_SealInfo; flip one byte inside SES_SealInfo.
+        var bytes = seal.Encoded.ToArray();
+        var infoStart = bytes.Length - new AsnReader(seal.Encoded, AsnEncodingRules.DER).PeekContentBytes().Length;
+        var offset = infoStart + (c.Flip % seal.SealInfoEncoded.Length);
+        bytes[offset] ^= (byte)(1 + (c.Flip % 255));
+        return !SesSeal.TryDecode(bytes, out var changed, out _) || !changed.VerifyMakerSignature();
     }
 
     [Fact]
@@ -396,5 +391,47 @@ public class SesSealTests
                 PictureHeightMm = 40,
             },
             UserKey));
+    }
+}
+
+public sealed record UserV4SealInfoFlip(int Offset, int Mask);
+
+public sealed record UserV1SealInfoFlip(int Offset, int Mask);
+
+public sealed record CreatedSealCase(string Name, DateTimeOffset Start, int Days, byte[] Picture, int Type, int Flip)
+{
+    public override string ToString() =>
+        $"CreatedSealCase {{ Name = {Name}, Start = {Start:O}, Days = {Days}, Picture = {Picture.Length} bytes, Type = {Type}, Flip = {Flip} }}";
+}
+
+internal static class SesSealArbitraries
+{
+    public static Arbitrary<UserV4SealInfoFlip> UserV4SealInfoFlip() =>
+        SealInfoFlips("UserV4.esl").Select(f => new UserV4SealInfoFlip(f.Offset, f.Mask)).ToArbitrary();
+
+    public static Arbitrary<UserV1SealInfoFlip> UserV1SealInfoFlip() =>
+        SealInfoFlips("UserV1.esl").Select(f => new UserV1SealInfoFlip(f.Offset, f.Mask)).ToArbitrary();
+
+    public static Arbitrary<CreatedSealCase> CreatedSealCase()
+    {
+        var png = Interop("StampImg.png");
+        var names = Gen.Elements("电子证照专用章", "某某区行政审批局", "X", "A & B 有限公司", "𠀀 surrogate 名")
+            .SelectMany(n => Gen.Choose(0, 40).Select(k => n + new string('章', k)));
+        var dates = Gen.Choose(0, 3_000_000).Select(minutes => new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(minutes).AddSeconds(minutes % 60));
+        var pictures = Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b)).Select(extra => png.Concat(extra).ToArray());
+        return (from name in names
+                from start in dates
+                from days in Gen.Choose(1, 4000)
+                from picture in pictures
+                from type in Gen.Choose(0, 5)
+                from flip in Gen.Choose(0, int.MaxValue)
+                select new CreatedSealCase(name, start, days, picture, type, flip)).ToArbitrary();
+    }
+
+    private static Gen<(int Offset, int Mask)> SealInfoFlips(string file)
+    {
+        var infoStart = SesSealTests.InteropSealInfoStart;
+        var infoLength = SesSealTests.InteropSealInfoLength(file);
+        return Gen.Choose(infoStart, infoStart + infoLength - 1).Zip(Gen.Choose(1, 255));
     }
 }

@@ -3,12 +3,32 @@ using ElectronicLicense.Seals.Pki;
 using ElectronicLicense.Seals.Ses;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using static ElectronicLicense.Seals.Tests.Ses.SesTestData;
 
 namespace ElectronicLicense.Seals.Tests.Ses;
 
+[Properties(Arbitrary = new[] { typeof(SesSignatureArbitraries) })]
 public class SesSignatureTests
 {
+    private static readonly Lazy<byte[]> OfdrwSignature = new(() =>
+    {
+        var files = Unzip("allprotected.ofd");
+        return files[FirstSignature(files).SignedValue];
+    });
+
+    // One signature for every case, as the property was written: its TBS_Sign ends at CreatedTbsEnd.
+    private static readonly Lazy<(byte[] Encoded, int TbsEnd)> CreatedSignature = new(() =>
+    {
+        var signature = SesSignature.Create(MakeSeal(), new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), new byte[32], "/Doc_0/Signs/Sign_0/Signature.xml", UserKey);
+        var original = signature.Encoded.ToArray();
+        var tbsEnd = original.Length - new AsnReader(signature.Encoded, AsnEncodingRules.DER).PeekContentBytes().Length + signature.ToSignBytes.Length;
+        return (original, tbsEnd);
+    });
+
+    /// <summary>The end of the TBS_Sign of the signature the created-signature property flips bytes in.</summary>
+    internal static int CreatedTbsEnd => CreatedSignature.Value.TbsEnd;
+
     [Theory]
     [InlineData("SESV4SignDoc.ofd", "2026-08-04T02:08:09Z")]
     [InlineData("allprotected.ofd", "2020-10-23T11:45:37Z")]
@@ -58,19 +78,13 @@ public class SesSignatureTests
         AssertOpenSslVerifies(signature.SignerCertificate.RawData, signature.ToSignBytes.ToArray(), signature.SignatureValue.ToArray());
     }
 
-    [Fact]
-    public void Any_flipped_byte_in_an_ofdrw_signature_fails_decoding_or_verification()
+    // Bytes 4 … end of TBS_Sign (offset 4, length 17105): the signed part.
+    [Property]
+    public bool Any_flipped_byte_in_an_ofdrw_signature_fails_decoding_or_verification(OfdrwSignatureFlip flip)
     {
-        var files = Unzip("allprotected.ofd");
-        var original = files[FirstSignature(files).SignedValue];
-
-        // Bytes 4 … end of TBS_Sign (offset 4, length 17105): the signed part.
-        Prop.ForAll(Gen.Choose(4, 4 + 17105 - 1).ToArbitrary(), Gen.Choose(1, 255).ToArbitrary(), (offset, mask) =>
-        {
-            var copy = (byte[])original.Clone();
-            copy[offset] ^= (byte)mask;
-            return !SesSignature.TryDecode(copy, out var changed, out _) || !changed.VerifySignature();
-        }).QuickCheckThrowOnFailure();
+        var copy = (byte[])OfdrwSignature.Value.Clone();
+        copy[flip.Offset] ^= (byte)flip.Mask;
+        return !SesSignature.TryDecode(copy, out var changed, out _) || !changed.VerifySignature();
     }
 
     [Fact]
@@ -126,19 +140,12 @@ public class SesSignatureTests
         Assert.Equal(sample.Encoded.Length - sample.SignatureValue.Length, ours.Encoded.Length - ours.SignatureValue.Length);
     }
 
-    [Fact]
-    public void Any_flipped_byte_of_a_created_signature_fails_decoding_or_verification()
+    [Property]
+    public bool Any_flipped_byte_of_a_created_signature_fails_decoding_or_verification(CreatedSignatureFlip flip)
     {
-        var signature = SesSignature.Create(MakeSeal(), new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), new byte[32], "/Doc_0/Signs/Sign_0/Signature.xml", UserKey);
-        var original = signature.Encoded.ToArray();
-        var tbsEnd = original.Length - new AsnReader(signature.Encoded, AsnEncodingRules.DER).PeekContentBytes().Length + signature.ToSignBytes.Length;
-
-        Prop.ForAll(Gen.Choose(0, tbsEnd - 1).ToArbitrary(), Gen.Choose(1, 255).ToArbitrary(), (offset, mask) =>
-        {
-            var copy = (byte[])original.Clone();
-            copy[offset] ^= (byte)mask;
-            return !SesSignature.TryDecode(copy, out var changed, out _) || !changed.VerifySignature();
-        }).QuickCheckThrowOnFailure();
+        var copy = (byte[])CreatedSignature.Value.Encoded.Clone();
+        copy[flip.Offset] ^= (byte)flip.Mask;
+        return !SesSignature.TryDecode(copy, out var changed, out _) || !changed.VerifySignature();
     }
 
     [Fact]
@@ -211,4 +218,17 @@ public class SesSignatureTests
 
         Assert.Equal(new DateTimeOffset(2020, 4, 22, 8, 22, 44, TimeSpan.Zero), SesSignature.ParseV1Time(writer.Encode()));
     }
+}
+
+public sealed record OfdrwSignatureFlip(int Offset, int Mask);
+
+public sealed record CreatedSignatureFlip(int Offset, int Mask);
+
+internal static class SesSignatureArbitraries
+{
+    public static Arbitrary<OfdrwSignatureFlip> OfdrwSignatureFlip() =>
+        Gen.Choose(4, 4 + 17105 - 1).Zip(Gen.Choose(1, 255)).Select(f => new OfdrwSignatureFlip(f.Item1, f.Item2)).ToArbitrary();
+
+    public static Arbitrary<CreatedSignatureFlip> CreatedSignatureFlip() =>
+        Gen.Choose(0, SesSignatureTests.CreatedTbsEnd - 1).Zip(Gen.Choose(1, 255)).Select(f => new CreatedSignatureFlip(f.Item1, f.Item2)).ToArbitrary();
 }
