@@ -14,6 +14,8 @@
 #   bench/run.sh http [--seconds S] [--connections C]
 # or electronic archives (archive at issue, export to a folder and to a throwaway s3rver against tar, 四性检测 of the bags):
 #   bench/run.sh archive [--count N]
+# or one large package through the MinIO blob store into a throwaway s3rver, with the peak memory:
+#   bench/run.sh store [--mib N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +28,7 @@ if [ "${1:-}" = "http" ]; then
   exec dotnet run -c Release --no-build --project bench/Licenses.Bench -- "$@"
 fi
 
-if [ "${1:-}" = "archive" ]; then
+if [ "${1:-}" = "archive" ] || [ "${1:-}" = "store" ]; then
   source scripts/lib/packages.sh
   source scripts/lib/s3rver.sh
   if [ -z "${ELIC_BENCH_S3:-}" ]; then

@@ -33,6 +33,12 @@ if (args.Length > 0 && args[0] == "audit")
     return await AuditBenchmark.RunAsync(args[1..]);
 }
 
+// "store": one large package through the MinIO blob store into s3rver, with the peak memory: see StoreBenchmark.
+if (args.Length > 0 && args[0] == "store")
+{
+    return await StoreBenchmark.RunAsync(args[1..]);
+}
+
 // "archive": archive at issue, export to a folder and to s3rver against tar, and 四性检测 of the bags: see ArchiveBenchmark.
 if (args.Length > 0 && args[0] == "archive")
 {
@@ -65,6 +71,7 @@ for (var i = 0; i < args.Length; i++)
             Console.Error.WriteLine("       Licenses.Bench verify [--seconds S] [--concurrency C]");
             Console.Error.WriteLine("       Licenses.Bench audit [--count N] [--writers W]");
             Console.Error.WriteLine("       Licenses.Bench archive [--count N] [--s3 <url>]");
+            Console.Error.WriteLine("       Licenses.Bench store [--mib N] [--s3 <url>]");
             Console.Error.WriteLine("       (ELIC_BENCH_POSTGRES is used when --postgres is not given)");
             return 2;
     }
