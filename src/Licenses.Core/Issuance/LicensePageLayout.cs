@@ -77,7 +77,7 @@ internal sealed class LicensePageLayout
         var (fields, issuance) = Rows(request);
         LayOutFields(items, metrics, fields, issuance, fieldsBottom);
 
-        var qrCode = QrCodeAt(new OfdBox(Left, BottomRowTop + 4, QrSize, QrSize), request.VerificationPayload);
+        var qrCode = new LayoutQrCode(new OfdBox(Left, BottomRowTop + 4, QrSize, QrSize), request.QrCode.Modules, request.QrCode.Runs);
         items.Add(qrCode);
         AddCentredAt(items, metrics, "扫码核验", 3, qrCode.Box.X + (QrSize / 2), qrCode.Box.Bottom + 4.5, Label);
         return new LicensePageLayout(items, slots, qrCode);
@@ -268,7 +268,8 @@ internal sealed class LicensePageLayout
         return boxes;
     }
 
-    private static LayoutQrCode QrCodeAt(OfdBox box, string payload)
+    /// <summary>The QR code (error correction level Q) of <paramref name="payload"/>: its modules and their dark horizontal runs.</summary>
+    internal static QrMatrix EncodeQr(string payload)
     {
         using var qr = QRCodeGenerator.GenerateQrCode(payload, QRCodeGenerator.ECCLevel.Q);
         var matrix = qr.ModuleMatrix;
@@ -299,7 +300,7 @@ internal sealed class LicensePageLayout
             }
         }
 
-        return new LayoutQrCode(box, modules, runs);
+        return new QrMatrix(modules, runs);
     }
 
     private static void AddCentred(List<LayoutItem> items, TrueTypeFont metrics, string text, double size, double baseline, OfdColor color)
@@ -338,6 +339,9 @@ internal sealed record LayoutLine(double X1, double Y1, double X2, double Y2, Of
 
 /// <summary>A stroked rectangle outline.</summary>
 internal sealed record LayoutFrame(OfdBox Box, OfdColor Color, double Width) : LayoutItem;
+
+/// <summary>A QR code's modules (row, column) and its dark modules merged into horizontal runs.</summary>
+internal sealed record QrMatrix(bool[,] Modules, IReadOnlyList<(int Row, int Column, int Length)> Runs);
 
 /// <summary>A QR code (quiet zone included) filling <paramref name="Box"/>, drawn as one black rectangle per horizontal run of dark modules.</summary>
 /// <param name="Box">The square on the page.</param>
