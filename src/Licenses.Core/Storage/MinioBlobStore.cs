@@ -212,6 +212,9 @@ internal sealed class MinioBlobStore : IBlobStore, IDisposable
         ConnectionException or InternalServerException or UnexpectedShortReadException => true,
         MinioException { Response.Code: "SlowDown" or "Throttling" or "RequestTimeout" or "InternalError" or "ServiceUnavailable" } => true,
         UnexpectedMinioException => true, // a response the client could not place (a gateway's 5xx page): worth another try
+        // Minio 7.0's error parser dereferences a missing response on an error without content (a dropped HEAD, seen with
+        // s3rver under concurrent puts): the request failed in transit, so it is worth another try.
+        NullReferenceException when exception.TargetSite?.DeclaringType?.Namespace?.StartsWith("Minio", StringComparison.Ordinal) == true => true,
         IOException or HttpRequestException or TimeoutException or SocketException => true,
         _ when exception.InnerException is { } inner => IsTransient(inner, cancellationToken),
         _ => false,
