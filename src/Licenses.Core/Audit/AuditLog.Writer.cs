@@ -52,7 +52,7 @@ public sealed partial class AuditLog
     /// <summary>Rebuilds the right edge of the stored tree (one subtree head per level) from the database.</summary>
     private async Task<long> LoadFrontierAsync(RegistryDbContext db, CancellationToken cancellationToken)
     {
-        var size = (await db.AuditEvents.MaxAsync(e => (long?)e.Index, cancellationToken) ?? -1) + 1;
+        var size = await StoredSizeAsync(db, cancellationToken);
         var parts = MerkleProofBuilder.Decompose(0, size);
         var found = parts.Count == 0 ? new Dictionary<Subtree, byte[]>() : await LookupAsync(parts, cancellationToken);
         frontier = MerkleFrontier.FromSubtrees(size, parts.ToDictionary(p => p.Level, p => found.TryGetValue(p, out var h)
@@ -228,7 +228,7 @@ public sealed partial class AuditLog
         await using var transaction = await connection.BeginTransactionAsync();
         await db.Database.UseTransactionAsync(transaction);
         await LockLogAsync(db);
-        var storedSize = (await db.AuditEvents.MaxAsync(e => (long?)e.Index) ?? -1) + 1;
+        var storedSize = await StoredSizeAsync(db, CancellationToken.None);
         if (storedSize != frontier.Size)
         {
             // Another process appended since this one last did: continue from the tree as stored, never fork it.

@@ -260,9 +260,13 @@ public sealed partial class AuditLog : IAuditTrail, IAsyncDisposable, IDisposabl
         await EnsureStartedAsync(cancellationToken);
         var local = committed!;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var size = (await db.AuditEvents.MaxAsync(e => (long?)e.Index, cancellationToken) ?? -1) + 1;
+        var size = await StoredSizeAsync(db, cancellationToken);
         return size <= local.Size ? local : new Committed(size, await RootAtAsync(size, cancellationToken));
     }
+
+    /// <summary>The number of events stored: one more than the highest index.</summary>
+    private static async Task<long> StoredSizeAsync(RegistryDbContext db, CancellationToken cancellationToken) =>
+        (await db.AuditEvents.MaxAsync(e => (long?)e.Index, cancellationToken) ?? -1) + 1;
 
     /// <summary>MTH of the first <paramref name="treeSize"/> committed events, from the stored subtrees.</summary>
     internal async Task<byte[]> RootAtAsync(long treeSize, CancellationToken cancellationToken = default)

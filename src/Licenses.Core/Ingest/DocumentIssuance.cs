@@ -98,10 +98,10 @@ public sealed class DocumentIssuance
         return attaching is null ? issued : issued + await attaching;
     }
 
-    /// <summary>Versions waiting for their documents, and how many of them have failed at least once.</summary>
     /// <summary>How long a claim holds a job.</summary>
     internal TimeSpan JobLease => jobs.Lease;
 
+    /// <summary>Versions waiting for their documents, and how many of them have failed at least once.</summary>
     public Task<(int Waiting, int Failing)> CountPendingAsync(CancellationToken cancellationToken = default) => jobs.CountAsync(cancellationToken);
 
     internal void NotifyQueued() => Queued?.Invoke();
